@@ -160,6 +160,22 @@ export interface BastionConfig {
    * @default - none: the role exists but nobody can assume it until this is set
    */
   readonly restorePrincipalArns?: readonly string[];
+  /**
+   * Buckets the restore role may write restored objects into (never a backup bucket).
+   * @default - none: the restore role can only read the backup
+   */
+  readonly restoreTargetBucketNames?: readonly string[];
+  /**
+   * Primary-account bucket that holds S3 Batch Replication manifests and completion reports,
+   * under `batchReplicationReportPrefix`.
+   * @default - each source bucket holds its own, under the prefix
+   */
+  readonly batchReplicationReportBucket?: string;
+  /**
+   * Key prefix of Batch Replication manifests and reports.
+   * @default 's3-bastion-batch-replication/'
+   */
+  readonly batchReplicationReportPrefix?: string;
   /** @default - see RoleNamesConfig */
   readonly roleNames?: RoleNamesConfig;
   /**
@@ -200,4 +216,5 @@ export const exampleConfig: BastionConfig = {
   ],
   backfillPrincipalArns: ['arn:aws:iam::111111111111:role/platform-backfill-operator'],
   restorePrincipalArns: ['arn:aws:iam::222222222222:role/break-glass-restore-operator'],
+  restoreTargetBucketNames: ['example-restore-staging'],
 };

@@ -4,8 +4,8 @@ module.exports = {
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    // isolatedModules: type checking is `tsc --noEmit` in `npm test`, not repeated per test file.
-    '^.+\\.ts$': ['ts-jest', { isolatedModules: true }],
+    // tsconfig's isolatedModules makes ts-jest transpile only: type checking is `tsc --noEmit` in `npm test`, not repeated per test file.
+    '^.+\\.ts$': 'ts-jest',
   },
   setupFilesAfterEnv: ['<rootDir>/__tests__/setup.ts'],
   testTimeout: 120000,

@@ -1,4 +1,5 @@
 import { BastionConfig, REPLICA_STORAGE_CLASSES } from './config';
+import { planStacks } from './stacks/topology';
 
 /** One broken rule: where in the config, the value found, and the rule it breaks. */
 export interface ConfigProblem {
@@ -169,6 +170,23 @@ export function findConfigProblems(config: BastionConfig): ConfigProblem[] {
     }
   });
 
+  (config.restoreTargetBucketNames ?? []).forEach((name, i) => {
+    const at = `restoreTargetBucketNames[${i}]`;
+    for (const rule of bucketNameRuleViolations(name)) problem(at, name, `S3 bucket name ${rule}`);
+    if (config.sourceBuckets.some((b) => b.backupBucketName === name)) {
+      problem(at, name, 'must not be a backup bucket: a restore never writes into the backup');
+    }
+  });
+  if (config.batchReplicationReportBucket !== undefined) {
+    for (const rule of bucketNameRuleViolations(config.batchReplicationReportBucket)) {
+      problem(
+        'batchReplicationReportBucket',
+        config.batchReplicationReportBucket,
+        `S3 bucket name ${rule}`,
+      );
+    }
+  }
+
   const lock = config.objectLock;
   if (lock !== undefined) {
     if (lock.mode !== 'GOVERNANCE' && lock.mode !== 'COMPLIANCE') {
@@ -212,7 +230,7 @@ export function findConfigProblems(config: BastionConfig): ConfigProblem[] {
 
   const roleNames = config.roleNames ?? {};
   const seenRoleNames = new Set<string>();
-  for (const [key, name] of Object.entries(roleNames)) {
+  for (const [key, name] of Object.entries(roleNames) as [string, string | undefined][]) {
     if (name === undefined) continue;
     if (!ROLE_NAME.test(name)) {
       problem(
@@ -235,7 +253,17 @@ export function findConfigProblems(config: BastionConfig): ConfigProblem[] {
         'must be a Terraform Cloud organization name (letters, digits, _ and -)',
       );
     }
+    const stackNames = Object.values(planStacks(config))
+      .flat()
+      .map((p) => p.name);
     for (const [stack, name] of Object.entries(cloud.workspaceNames ?? {})) {
+      if (!stackNames.includes(stack)) {
+        problem(
+          `terraformCloud.workspaceNames.${stack}`,
+          name,
+          `must be keyed by a stack of this config (${stackNames.join(', ')})`,
+        );
+      }
       if (!WORKSPACE_NAME.test(name)) {
         problem(
           `terraformCloud.workspaceNames.${stack}`,

@@ -1,0 +1,70 @@
+import { BastionConfig, SourceBucketConfig } from '../config';
+
+/**
+ * Literal ARNs and names computed from the config. Policies are built from these, never from
+ * Terraform tokens: the reviewer reads the real ARN, and an IAM evaluator cannot mistake a token
+ * for a wildcard.
+ */
+
+export const DEFAULT_ROLE_NAMES = {
+  replication: 's3-bastion-replication',
+  backfill: 's3-bastion-backfill',
+  batchReplication: 's3-bastion-batch-replication',
+  restore: 's3-bastion-restore',
+} as const;
+
+export type RoleKey = keyof typeof DEFAULT_ROLE_NAMES;
+
+/** Alias of the KMS key that the backup stack creates to re-encrypt SSE-KMS replicas. */
+export const REPLICA_KEY_ALIAS = 'alias/s3-bastion-replica';
+
+export const DEFAULT_BATCH_REPORT_PREFIX = 's3-bastion-batch-replication/';
+
+export function partitionOf(config: BastionConfig): string {
+  return config.partition ?? 'aws';
+}
+
+export function roleName(config: BastionConfig, role: RoleKey): string {
+  return config.roleNames?.[role] ?? DEFAULT_ROLE_NAMES[role];
+}
+
+/** The account a role lives in: the restore role is the backup account's, the others primary's. */
+export function roleAccount(config: BastionConfig, role: RoleKey): string {
+  return role === 'restore' ? config.backup.accountId : config.primary.accountId;
+}
+
+export function roleArn(config: BastionConfig, role: RoleKey): string {
+  return `arn:${partitionOf(config)}:iam::${roleAccount(config, role)}:role/${roleName(config, role)}`;
+}
+
+export function accountRootArn(config: BastionConfig, accountId: string): string {
+  return `arn:${partitionOf(config)}:iam::${accountId}:root`;
+}
+
+export function bucketArn(config: BastionConfig, bucketName: string): string {
+  return `arn:${partitionOf(config)}:s3:::${bucketName}`;
+}
+
+/** Every object (and object version) of a bucket. */
+export function objectsArn(config: BastionConfig, bucketName: string, prefix = ''): string {
+  return `${bucketArn(config, bucketName)}/${prefix}*`;
+}
+
+export function backupRegionOf(bucket: SourceBucketConfig): string {
+  return bucket.backupRegion ?? bucket.region;
+}
+
+export function replicaKeyAliasArn(config: BastionConfig, region: string): string {
+  return `arn:${partitionOf(config)}:kms:${region}:${config.backup.accountId}:${REPLICA_KEY_ALIAS}`;
+}
+
+/** Where Batch Replication writes manifests and reports for a source bucket. */
+export function batchReportLocation(
+  config: BastionConfig,
+  bucket: SourceBucketConfig,
+): { bucket: string; prefix: string } {
+  return {
+    bucket: config.batchReplicationReportBucket ?? bucket.name,
+    prefix: config.batchReplicationReportPrefix ?? DEFAULT_BATCH_REPORT_PREFIX,
+  };
+}

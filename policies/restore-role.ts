@@ -1,0 +1,85 @@
+import { BastionConfig } from '../config';
+import {
+  RESTORE_BACKUP_BUCKET_ACTIONS,
+  RESTORE_BACKUP_OBJECT_ACTIONS,
+  RESTORE_TARGET_BUCKET_ACTIONS,
+  RESTORE_TARGET_OBJECT_ACTIONS,
+} from './actions';
+import { accountRootArn, bucketArn, objectsArn, partitionOf } from './arns';
+import { principalIs } from './conditions';
+import { PolicyDocument, Statement, policyDocument } from './document';
+
+/**
+ * The break-glass role lives in the backup account and trusts only backup-account principals
+ * named in config. With none named, nobody can assume it (the statement names the account but
+ * requires a principal ARN that cannot match).
+ */
+export function restoreRoleTrustPolicy(config: BastionConfig): PolicyDocument {
+  const operators = config.restorePrincipalArns ?? [];
+  return policyDocument(
+    { name: 'restore-role-trust', kind: 'trust', partition: partitionOf(config) },
+    [
+      {
+        Sid: 'AllowBreakGlassOperatorsToAssume',
+        Effect: 'Allow',
+        Principal: { AWS: accountRootArn(config, config.backup.accountId) },
+        Action: ['sts:AssumeRole'],
+        Condition: principalIs(
+          ...(operators.length > 0
+            ? operators
+            : [
+                `arn:${partitionOf(config)}:iam::${config.backup.accountId}:role/no-restore-operator-configured`,
+              ]),
+        ),
+      },
+    ],
+  );
+}
+
+/** Read every version of the backups; write only to the configured restore targets. */
+export function restoreRolePolicy(config: BastionConfig): PolicyDocument {
+  const backups = config.sourceBuckets.map((b) => b.backupBucketName);
+  const targets = config.restoreTargetBucketNames ?? [];
+  const statements: Statement[] = [
+    {
+      Sid: 'ListBackupBucketVersions',
+      Effect: 'Allow',
+      Action: [...RESTORE_BACKUP_BUCKET_ACTIONS],
+      Resource: backups.map((b) => bucketArn(config, b)),
+    },
+    {
+      Sid: 'ReadEveryBackupObjectVersion',
+      Effect: 'Allow',
+      Action: [...RESTORE_BACKUP_OBJECT_ACTIONS],
+      Resource: backups.map((b) => objectsArn(config, b)),
+    },
+    {
+      Sid: 'DenyWritesToBackupBuckets',
+      Effect: 'Deny',
+      Action: ['s3:Put*', 's3:Delete*', 's3:Replicate*', 's3:Restore*', 's3:Bypass*'],
+      Resource: backups.flatMap((b) => [bucketArn(config, b), objectsArn(config, b)]),
+    },
+  ];
+  if (targets.length > 0) {
+    statements.splice(
+      2,
+      0,
+      {
+        Sid: 'ListRestoreTargets',
+        Effect: 'Allow',
+        Action: [...RESTORE_TARGET_BUCKET_ACTIONS],
+        Resource: targets.map((b) => bucketArn(config, b)),
+      },
+      {
+        Sid: 'WriteRestoredObjectsToTargets',
+        Effect: 'Allow',
+        Action: [...RESTORE_TARGET_OBJECT_ACTIONS],
+        Resource: targets.map((b) => objectsArn(config, b)),
+      },
+    );
+  }
+  return policyDocument(
+    { name: 'restore-role-policy', kind: 'identity', partition: partitionOf(config) },
+    statements,
+  );
+}

@@ -1,0 +1,137 @@
+import { Construct } from 'constructs';
+import { TerraformStack } from 'cdktf';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { S3BucketObjectLockConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration';
+import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { BastionConfig, SourceBucketConfig } from '../config';
+import { REPLICA_KEY_ALIAS, roleName } from '../policies/arns';
+import { backupBucketPolicy } from '../policies/backup-bucket-policy';
+import { toJson } from '../policies/document';
+import { replicaKeyPolicy } from '../policies/replica-key-policy';
+import { restoreRolePolicy, restoreRoleTrustPolicy } from '../policies/restore-role';
+import { accountProvider, configureBackend } from './providers';
+import { StackPlan } from './topology';
+
+/** Multipart uploads that never complete cost storage and are invisible in listings. */
+export const ABORT_INCOMPLETE_MULTIPART_DAYS = 7;
+
+export interface BackupStackProps {
+  readonly config: BastionConfig;
+  readonly plan: StackPlan;
+}
+
+/**
+ * The backup account's resources in one region: the backup buckets, locked down, and (in the
+ * account's first region) the break-glass restore role. It names nothing of the primary stack but
+ * ARNs computed from config, so it deploys first and alone, with backup-account credentials.
+ */
+export class BackupStack extends TerraformStack {
+  constructor(scope: Construct, props: BackupStackProps) {
+    super(scope, props.plan.name);
+    const { config, plan } = props;
+    accountProvider(this, config, plan);
+    configureBackend(this, config, plan.name);
+
+    for (const bucket of plan.buckets) this.backupBucket(config, bucket);
+
+    if (plan.buckets.some((b) => b.sourceKmsKeyArn !== undefined)) {
+      const key = new KmsKey(this, 'replica-key', {
+        description: 'Re-encrypts SSE-KMS replicas in the backup account (s3-bastion-backup)',
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        policy: toJson(replicaKeyPolicy(config, plan.region)),
+      });
+      new KmsAlias(this, 'replica-key-alias', { name: REPLICA_KEY_ALIAS, targetKeyId: key.keyId });
+    }
+
+    if (plan.holdsRoles) {
+      const role = new IamRole(this, 'restore-role', {
+        name: roleName(config, 'restore'),
+        description: 'Break-glass: reads every version of the backup buckets to restore them',
+        assumeRolePolicy: toJson(restoreRoleTrustPolicy(config)),
+        maxSessionDuration: 12 * 3600,
+      });
+      new IamRolePolicy(this, 'restore-role-policy', {
+        name: 'restore',
+        role: role.name,
+        policy: toJson(restoreRolePolicy(config)),
+      });
+    }
+  }
+
+  private backupBucket(config: BastionConfig, source: SourceBucketConfig): void {
+    const id = source.backupBucketName;
+    const lock = config.objectLock;
+    const bucket = new S3Bucket(this, id, {
+      bucket: source.backupBucketName,
+      objectLockEnabled: lock !== undefined ? true : undefined,
+      forceDestroy: false,
+      // A fat-fingered `terraform destroy` or a renamed resource must not plan the backup away.
+      lifecycle: { preventDestroy: true },
+    });
+    const ownership = new S3BucketOwnershipControls(this, `${id}-ownership`, {
+      bucket: bucket.id,
+      rule: { objectOwnership: 'BucketOwnerEnforced' },
+    });
+    const publicAccessBlock = new S3BucketPublicAccessBlock(this, `${id}-public-access-block`, {
+      bucket: bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+      dependsOn: [ownership],
+    });
+    const versioning = new S3BucketVersioningA(this, `${id}-versioning`, {
+      bucket: bucket.id,
+      versioningConfiguration: { status: 'Enabled' },
+    });
+    new S3BucketServerSideEncryptionConfigurationA(this, `${id}-encryption`, {
+      bucket: bucket.id,
+      rule: [
+        {
+          applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' },
+          bucketKeyEnabled: true,
+        },
+      ],
+    });
+    new S3BucketLifecycleConfiguration(this, `${id}-lifecycle`, {
+      bucket: bucket.id,
+      rule: [
+        {
+          // The recovery window: overwritten and deleted versions live this long, then go.
+          id: 'expire-noncurrent-versions',
+          status: 'Enabled',
+          filter: [{ prefix: '' }],
+          noncurrentVersionExpiration: [{ noncurrentDays: source.noncurrentVersionRetentionDays }],
+          expiration: [{ expiredObjectDeleteMarker: true }],
+          abortIncompleteMultipartUpload: [
+            { daysAfterInitiation: ABORT_INCOMPLETE_MULTIPART_DAYS },
+          ],
+        },
+      ],
+      dependsOn: [versioning],
+    });
+    if (lock !== undefined) {
+      new S3BucketObjectLockConfigurationA(this, `${id}-object-lock`, {
+        bucket: bucket.id,
+        rule: { defaultRetention: { mode: lock.mode, days: lock.days } },
+        dependsOn: [versioning],
+      });
+    }
+    // After the public access block: S3 answers concurrent policy and PAB writes with conflicts.
+    new S3BucketPolicy(this, `${id}-policy`, {
+      bucket: bucket.id,
+      policy: toJson(backupBucketPolicy(config, source)),
+      dependsOn: [publicAccessBlock],
+    });
+  }
+}

@@ -1,0 +1,134 @@
+import { Construct } from 'constructs';
+import { TerraformStack } from 'cdktf';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import {
+  S3BucketReplicationConfigurationA,
+  S3BucketReplicationConfigurationRule,
+} from '@cdktf/provider-aws/lib/s3-bucket-replication-configuration';
+import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { BastionConfig, SourceBucketConfig } from '../config';
+import { backupRegionOf, bucketArn, replicaKeyAliasArn, roleArn, roleName } from '../policies/arns';
+import { backfillRolePolicy, backfillRoleTrustPolicy } from '../policies/backfill-role';
+import {
+  batchReplicationRolePolicy,
+  batchReplicationRoleTrustPolicy,
+} from '../policies/batch-replication-role';
+import { PolicyDocument, toJson } from '../policies/document';
+import { replicationRolePolicy, replicationRoleTrustPolicy } from '../policies/replication-role';
+import { accountProvider, configureBackend } from './providers';
+import { StackPlan } from './topology';
+
+/** A backfill of millions of objects runs for hours; the session must outlive it. */
+const BACKFILL_MAX_SESSION_SECONDS = 12 * 3600;
+
+export interface PrimaryStackProps {
+  readonly config: BastionConfig;
+  readonly plan: StackPlan;
+}
+
+/**
+ * The primary account's resources in one region: versioning and replication of the production
+ * buckets, and (in the account's first region) the replication, backfill and batch-replication
+ * roles. Production buckets themselves are not managed here: they usually exist already.
+ */
+export class PrimaryStack extends TerraformStack {
+  constructor(scope: Construct, props: PrimaryStackProps) {
+    super(scope, props.plan.name);
+    const { config, plan } = props;
+    accountProvider(this, config, plan);
+    configureBackend(this, config, plan.name);
+
+    // The replication rule must wait for the role's permissions, when this stack creates them.
+    const replicationPermissions: IamRolePolicy[] = [];
+    if (plan.holdsRoles) {
+      replicationPermissions.push(
+        this.role('replication-role', roleName(config, 'replication'), {
+          description: 'Assumed by S3 to replicate production buckets into the backup account',
+          trust: replicationRoleTrustPolicy(config),
+          policy: replicationRolePolicy(config),
+        }),
+      );
+      this.role('backfill-role', roleName(config, 'backfill'), {
+        description: 'Append-only copy of pre-existing objects into the backup account',
+        trust: backfillRoleTrustPolicy(config),
+        policy: backfillRolePolicy(config),
+        maxSessionDuration: BACKFILL_MAX_SESSION_SECONDS,
+      });
+      this.role('batch-replication-role', roleName(config, 'batchReplication'), {
+        description: 'Assumed by S3 Batch Operations to replicate pre-existing objects',
+        trust: batchReplicationRoleTrustPolicy(config),
+        policy: batchReplicationRolePolicy(config),
+      });
+    }
+
+    for (const source of plan.buckets) {
+      const versioning =
+        source.manageSourceVersioning === false
+          ? undefined
+          : new S3BucketVersioningA(this, `${source.name}-versioning`, {
+              bucket: source.name,
+              versioningConfiguration: { status: 'Enabled' },
+            });
+      new S3BucketReplicationConfigurationA(this, `${source.name}-replication`, {
+        bucket: source.name,
+        role: roleArn(config, 'replication'),
+        rule: [replicationRule(config, source)],
+        // S3 refuses a replication configuration on an unversioned bucket, and replication fails
+        // until the role can act.
+        dependsOn: [...(versioning ? [versioning] : []), ...replicationPermissions],
+      });
+    }
+  }
+
+  private role(
+    id: string,
+    name: string,
+    props: {
+      description: string;
+      trust: PolicyDocument;
+      policy: PolicyDocument;
+      maxSessionDuration?: number;
+    },
+  ): IamRolePolicy {
+    const role = new IamRole(this, id, {
+      name,
+      description: props.description,
+      assumeRolePolicy: toJson(props.trust),
+      maxSessionDuration: props.maxSessionDuration,
+    });
+    return new IamRolePolicy(this, `${id}-policy`, {
+      name: id.replace(/-role$/, ''),
+      role: role.name,
+      policy: toJson(props.policy),
+    });
+  }
+}
+
+/**
+ * One V2 rule for the whole bucket: every object, delete markers too (so that a user's delete is
+ * a delete in the backup, recoverable for the retention window), owned by the backup account.
+ */
+export function replicationRule(
+  config: BastionConfig,
+  source: SourceBucketConfig,
+): S3BucketReplicationConfigurationRule {
+  const kms = source.sourceKmsKeyArn !== undefined;
+  return {
+    id: `backup-to-${source.backupBucketName}`,
+    status: 'Enabled',
+    priority: 0,
+    filter: {},
+    deleteMarkerReplication: { status: 'Enabled' },
+    sourceSelectionCriteria: kms ? { sseKmsEncryptedObjects: { status: 'Enabled' } } : undefined,
+    destination: {
+      bucket: bucketArn(config, source.backupBucketName),
+      account: config.backup.accountId,
+      accessControlTranslation: { owner: 'Destination' },
+      storageClass: source.replicaStorageClass,
+      encryptionConfiguration: kms
+        ? { replicaKmsKeyId: replicaKeyAliasArn(config, backupRegionOf(source)) }
+        : undefined,
+    },
+  };
+}
