@@ -9,7 +9,7 @@ import { sleep } from './retry';
 export class AdaptiveRateLimiter {
   private ratePerSecond: number;
   private nextSlotAt = 0;
-  private lastDecreaseAt = 0;
+  private lastDecreaseAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly maxRatePerSecond = 3_500,
