@@ -63,8 +63,9 @@ env)
   ;;
 user)
   name=$2 ak=$3 sk=$4
-  radosgw-admin "${C[@]}" user create --uid="$name" --display-name="$name" \
-    --access-key="$ak" --secret-key="$sk" >/dev/null
+  radosgw-admin "${C[@]}" user info --uid="$name" >/dev/null 2>&1 ||
+    radosgw-admin "${C[@]}" user create --uid="$name" --display-name="$name" \
+      --access-key="$ak" --secret-key="$sk" >/dev/null
   exit 0
   ;;
 start) ;;

@@ -27,12 +27,21 @@ export interface FaultPlan {
   /** Faults apply to requests whose method is in this list. @default all */
   readonly methods?: readonly string[];
   readonly emulateCopyIfNoneMatch?: { readonly client: S3Client };
+  /** Keep the method, URL and headers of every request (to check what was sent). */
+  readonly recordRequests?: boolean;
   /** Bucket name -> the region the fake 301 names. */
   readonly redirectBuckets?: Readonly<Record<string, string>>;
 }
 
+export interface RecordedRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: http.IncomingHttpHeaders;
+}
+
 export interface FaultProxy {
   readonly url: string;
+  readonly requests: RecordedRequest[];
   readonly injected: {
     slowDown: number;
     internalError: number;
@@ -58,6 +67,8 @@ export async function startFaultProxy(target: string, plan: FaultPlan): Promise<
     forwarded: 0,
   };
   let counter = 0;
+  let inFlight = 0;
+  const requests: RecordedRequest[] = [];
   const every = (n: number | undefined, i: number) => n !== undefined && n > 0 && i % n === 0;
 
   const forward = (
@@ -95,6 +106,13 @@ export async function startFaultProxy(target: string, plan: FaultPlan): Promise<
       void (async () => {
         const body = Buffer.concat(chunks);
         const i = ++counter;
+        if (plan.recordRequests) {
+          requests.push({
+            method: request.method ?? '',
+            url: request.url ?? '',
+            headers: request.headers,
+          });
+        }
         const url = new URL(request.url ?? '/', 'http://proxy');
         const [, bucket = '', ...keyParts] = url.pathname.split('/');
         const key = decodeURIComponent(keyParts.join('/'));
@@ -150,12 +168,14 @@ export async function startFaultProxy(target: string, plan: FaultPlan): Promise<
             return;
           }
         }
+        inFlight++;
         if (plan.latencyMs) await new Promise((resolve) => setTimeout(resolve, plan.latencyMs));
         const drop = faultable && every(plan.dropConnectionEvery, i);
         forward(
           request,
           body,
           (status, headers, payload) => {
+            inFlight--;
             injected.forwarded++;
             if (drop) {
               injected.dropped++;
@@ -165,7 +185,10 @@ export async function startFaultProxy(target: string, plan: FaultPlan): Promise<
             response.writeHead(status, headers);
             response.end(payload);
           },
-          () => request.socket.destroy(),
+          () => {
+            inFlight--;
+            request.socket.destroy();
+          },
         );
       })();
     });
@@ -175,7 +198,13 @@ export async function startFaultProxy(target: string, plan: FaultPlan): Promise<
   return {
     url: `http://127.0.0.1:${port}`,
     injected,
+    requests,
+    // Waits for forwarded requests to reach the server: a client killed mid-request still has
+    // its copies land, and a test that counts objects must see them.
     close: async () => {
+      for (let waited = 0; inFlight > 0 && waited < 10_000; waited += 10) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       agent.destroy();
