@@ -9,6 +9,7 @@ import { main as verifyMain } from '../../scripts/verify';
 import { backfill } from '../../scripts/lib/backfill';
 import { createS3Client } from '../../scripts/lib/clients';
 import { listObjects } from '../../scripts/lib/listing';
+import { signedCopyObjectSender } from '../../scripts/lib/signed-copy';
 import { verify } from '../../scripts/lib/verify';
 import { putObjects, runCli, withEnv } from './cli-harness';
 import { startFaultProxy } from './fault-proxy';
@@ -44,7 +45,7 @@ describe('backfill under faults, interruption and errors', () => {
   let stateDir: string;
   const source = uniqueBucketName('bff-src');
   const destination = uniqueBucketName('bff-dst');
-  const objectsPerPrefix = { flaky: 500, resume: 400 };
+  const objectsPerPrefix = { flaky: 400, resume: 400 };
 
   beforeAll(async () => {
     server = await useS3Server();
@@ -58,7 +59,8 @@ describe('backfill under faults, interruption and errors', () => {
         Body: `${prefix} ${i}`,
       }));
     await putObjects(client, source, [
-      ...small('flaky', objectsPerPrefix.flaky),
+      ...small('flaky-signed', objectsPerPrefix.flaky),
+      ...small('flaky-sdk', objectsPerPrefix.flaky),
       ...small('resume', objectsPerPrefix.resume),
     ]);
   }, 300_000);
@@ -124,44 +126,55 @@ describe('backfill under faults, interruption and errors', () => {
     expect(head.ContentType).toBe('application/x-test');
   });
 
-  it('loses nothing behind 503 SlowDown, 500 and dropped connections', async () => {
-    const proxy = await startFaultProxy(server.endpoint, {
-      slowDownEvery: 7,
-      internalErrorEvery: 11,
-      // Forwarded, then dropped: the copy happened but the tool never heard; the retry gets 412.
-      dropConnectionEvery: 13,
-      emulateCopyIfNoneMatch: { client },
-    });
-    try {
-      const result = await backfill({
-        client: createS3Client({ endpointUrl: proxy.url, maxSockets: 40 }),
+  it.each(['signed', 'sdk'] as const)(
+    'loses nothing behind 503 SlowDown, 500, errors in a 200 and dropped connections (%s CopyObject)',
+    async (sender) => {
+      const prefix = `flaky-${sender}/`;
+      const proxy = await startFaultProxy(server.endpoint, {
+        slowDownEvery: 7,
+        internalErrorEvery: 11,
+        copyErrorIn200Every: 17,
+        // Forwarded, then dropped: the copy happened but the tool never heard; the retry gets 412.
+        dropConnectionEvery: 13,
+        emulateCopyIfNoneMatch: { client },
+      });
+      try {
+        const proxiedClient = createS3Client({ endpointUrl: proxy.url, maxSockets: 40 });
+        const result = await backfill({
+          client: proxiedClient,
+          copyObject:
+            sender === 'signed'
+              ? signedCopyObjectSender(proxiedClient, { endpointUrl: proxy.url })
+              : undefined,
+          sourceBucket: source,
+          destinationBucket: destination,
+          prefix,
+          concurrency: 32,
+          stateDir,
+          retryPolicy: { maxAttempts: 20, baseDelayMs: 5, maxDelayMs: 200 },
+        });
+        expect(proxy.injected.slowDown).toBeGreaterThan(20);
+        expect(proxy.injected.internalError).toBeGreaterThan(20);
+        expect(proxy.injected.errorIn200).toBeGreaterThan(5);
+        expect(proxy.injected.dropped).toBeGreaterThan(20);
+        expect(result.stats.objectsFailed).toBe(0);
+        expect(result.stats.throttles).toBeGreaterThan(0);
+        expect(result.stats.objectsCopied + result.stats.objectsAlreadyPresent).toBe(
+          objectsPerPrefix.flaky,
+        );
+      } finally {
+        await proxy.close();
+      }
+      const report = await verify({
+        client,
         sourceBucket: source,
         destinationBucket: destination,
-        prefix: 'flaky/',
-        concurrency: 32,
-        stateDir,
-        retryPolicy: { maxAttempts: 20, baseDelayMs: 5, maxDelayMs: 200 },
+        prefix,
       });
-      expect(proxy.injected.slowDown).toBeGreaterThan(20);
-      expect(proxy.injected.internalError).toBeGreaterThan(20);
-      expect(proxy.injected.dropped).toBeGreaterThan(20);
-      expect(result.stats.objectsFailed).toBe(0);
-      expect(result.stats.throttles).toBeGreaterThan(0);
-      expect(result.stats.objectsCopied + result.stats.objectsAlreadyPresent).toBe(
-        objectsPerPrefix.flaky,
-      );
-    } finally {
-      await proxy.close();
-    }
-    const report = await verify({
-      client,
-      sourceBucket: source,
-      destinationBucket: destination,
-      prefix: 'flaky/',
-    });
-    expect(report.ok).toBe(true);
-    expect(report.destination.objects).toBe(objectsPerPrefix.flaky);
-  });
+      expect(report.ok).toBe(true);
+      expect(report.destination.objects).toBe(objectsPerPrefix.flaky);
+    },
+  );
 
   it('killed with SIGKILL midway, a rerun resumes after the journal watermark and converges', async () => {
     // Slow the copies down so that the kill lands midway.

@@ -30,6 +30,7 @@ const SPECIAL_KEYS = [
   'special/question?mark',
   'special/hash#tag',
   'special/ampersand&equals=',
+  "special/sub-delims (1)!*'~$;,:@",
   'special/é中文',
   'special/\u{1F600}-astral',
   'special/\u{10000}',

@@ -22,6 +22,8 @@ export interface FaultPlan {
   readonly internalErrorEvery?: number;
   /** Every Nth request is forwarded, then its connection is dropped before the answer. */
   readonly dropConnectionEvery?: number;
+  /** Every Nth CopyObject gets 200 OK with an InternalError in the body, as S3 can answer. */
+  readonly copyErrorIn200Every?: number;
   /** Milliseconds added to every forwarded request. */
   readonly latencyMs?: number;
   /** Faults apply to requests whose method is in this list. @default all */
@@ -45,6 +47,7 @@ export interface FaultProxy {
   readonly injected: {
     slowDown: number;
     internalError: number;
+    errorIn200: number;
     dropped: number;
     preconditionFailed: number;
     forwarded: number;
@@ -62,6 +65,7 @@ export async function startFaultProxy(target: string, plan: FaultPlan): Promise<
   const injected = {
     slowDown: 0,
     internalError: 0,
+    errorIn200: 0,
     dropped: 0,
     preconditionFailed: 0,
     forwarded: 0,
@@ -149,6 +153,14 @@ export async function startFaultProxy(target: string, plan: FaultPlan): Promise<
           request.method === 'PUT' &&
           request.headers['x-amz-copy-source'] !== undefined &&
           !url.searchParams.has('uploadId');
+        if (isCopy && every(plan.copyErrorIn200Every, i)) {
+          injected.errorIn200++;
+          response.writeHead(200, { 'content-type': 'application/xml' });
+          response.end(
+            xmlError('InternalError', 'We encountered an internal error. Please try again.'),
+          );
+          return;
+        }
         if (isCopy && plan.emulateCopyIfNoneMatch && request.headers['if-none-match'] === '*') {
           const exists = await plan.emulateCopyIfNoneMatch.client
             .send(new HeadObjectCommand({ Bucket: bucket, Key: key }))

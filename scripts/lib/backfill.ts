@@ -8,13 +8,14 @@ import { requestCostUsd } from './pricing';
 import type { AdaptiveRateLimiter } from './rate-limiter';
 import type { RetryPolicy } from './retry';
 import { RunStats } from './run-stats';
+import type { CopyObjectSender } from './signed-copy';
 
 export interface BackfillOptions {
   readonly client: S3Client;
   readonly sourceBucket: string;
   readonly destinationBucket: string;
   readonly prefix?: string;
-  /** @default 64 */
+  /** @default 128 */
   readonly concurrency?: number;
   /**
    * List the destination and copy only what is missing (needs s3:ListBucket on it). Without it,
@@ -31,6 +32,8 @@ export interface BackfillOptions {
   readonly signal?: AbortSignal;
   readonly stats?: RunStats;
   readonly retryPolicy?: RetryPolicy;
+  /** How single copies are sent (see CopyEngineOptions.copyObject). */
+  readonly copyObject?: CopyObjectSender;
   readonly rateLimiter?: AdaptiveRateLimiter;
   /** Dry run: called for each object that would be copied. */
   readonly onWouldCopy?: (object: ListedObject) => void;
@@ -169,7 +172,7 @@ export async function backfill(options: BackfillOptions): Promise<BackfillResult
   let lastSaved = Date.now();
   const engine = new CopyEngine({
     client,
-    concurrency: options.concurrency ?? 64,
+    concurrency: options.concurrency ?? 128,
     multipartThresholdBytes: options.multipartThresholdBytes,
     partSizeBytes: options.partSizeBytes,
     acl: options.acl,
@@ -177,6 +180,7 @@ export async function backfill(options: BackfillOptions): Promise<BackfillResult
     signal: options.signal,
     retryPolicy: options.retryPolicy,
     rateLimiter: options.rateLimiter,
+    copyObject: options.copyObject,
     onTaskStart: (task) => tickets.set(task, watermark.start(task.sourceKey)),
     onTaskDone: (task, outcome) => {
       watermark.finish(tickets.get(task) ?? -1, outcome !== 'failed');

@@ -1,7 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
 import { S3Client } from '@aws-sdk/client-s3';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 
 export interface ConnectionOptions {
@@ -24,7 +23,11 @@ export function assumedRoleCredentials(
   region: string | undefined,
   sessionName = `s3-bastion-backup-${process.pid}`,
 ): AwsCredentialIdentityProvider {
-  const sts = new STSClient(region === undefined ? {} : { region });
+  // STS is loaded only when a role is assumed.
+  const sts = import('@aws-sdk/client-sts').then(
+    ({ STSClient, AssumeRoleCommand }) =>
+      [new STSClient(region === undefined ? {} : { region }), AssumeRoleCommand] as const,
+  );
   let cached: AwsCredentialIdentity | undefined;
   let pending: Promise<AwsCredentialIdentity> | undefined;
   return async () => {
@@ -32,7 +35,9 @@ export function assumedRoleCredentials(
       cached?.expiration !== undefined && cached.expiration.getTime() - Date.now() > 300_000;
     if (fresh && cached !== undefined) return cached;
     pending ??= sts
-      .send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName }))
+      .then(([client, AssumeRoleCommand]) =>
+        client.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName })),
+      )
       .then((response) => {
         const c = response.Credentials;
         if (!c?.AccessKeyId || !c.SecretAccessKey) {
