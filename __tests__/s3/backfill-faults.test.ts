@@ -31,6 +31,14 @@ async function countObjects(client: S3Client, bucket: string, prefix?: string): 
   return n;
 }
 
+function journalWatermark(stateDir: string): string | undefined {
+  if (!existsSync(stateDir)) return undefined;
+  const file = readdirSync(stateDir).find((name) => name.endsWith('.json'));
+  if (file === undefined) return undefined;
+  return (JSON.parse(readFileSync(join(stateDir, file), 'utf8')) as { watermark?: string })
+    .watermark;
+}
+
 async function sha256Of(client: S3Client, bucket: string, key: string): Promise<string> {
   const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   const bytes = await response.Body?.transformToByteArray();
@@ -45,7 +53,7 @@ describe('backfill under faults, interruption and errors', () => {
   let stateDir: string;
   const source = uniqueBucketName('bff-src');
   const destination = uniqueBucketName('bff-dst');
-  const objectsPerPrefix = { flaky: 400, resume: 400 };
+  const objectsPerPrefix = { flaky: 400, resume: 400, interrupt: 200 };
 
   beforeAll(async () => {
     server = await useS3Server();
@@ -62,6 +70,7 @@ describe('backfill under faults, interruption and errors', () => {
       ...small('flaky-signed', objectsPerPrefix.flaky),
       ...small('flaky-sdk', objectsPerPrefix.flaky),
       ...small('resume', objectsPerPrefix.resume),
+      ...small('interrupt', objectsPerPrefix.interrupt),
     ]);
   }, 300_000);
 
@@ -206,14 +215,7 @@ describe('backfill under faults, interruption and errors', () => {
         { env: { ...process.env, ...server.env }, stdio: 'ignore', cwd: REPO_ROOT },
       );
       const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-      const journalWatermark = (): string | undefined => {
-        if (!existsSync(resumeState)) return undefined;
-        const file = readdirSync(resumeState).find((name) => name.endsWith('.json'));
-        if (file === undefined) return undefined;
-        return (JSON.parse(readFileSync(join(resumeState, file), 'utf8')) as { watermark?: string })
-          .watermark;
-      };
-      for (let waited = 0; journalWatermark() === undefined; waited += 100) {
+      for (let waited = 0; journalWatermark(resumeState) === undefined; waited += 100) {
         if (waited > 60_000) throw new Error('the backfill never wrote its journal');
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
@@ -249,6 +251,49 @@ describe('backfill under faults, interruption and errors', () => {
     // A finished run leaves no journal behind: the next run diffs from the start.
     expect(readdirSync(resumeState)).toEqual([]);
     rmSync(resumeState, { recursive: true, force: true });
+  }, 120_000);
+
+  it('stopped with SIGINT (Ctrl-C), it finishes the copies in flight, keeps its journal and exits 130', async () => {
+    const proxy = await startFaultProxy(server.endpoint, { latencyMs: 40, methods: ['PUT'] });
+    const interruptState = mkdtempSync(join(tmpdir(), 'backfill-interrupt-'));
+    const args = [
+      ...['--source', source, '--destination', destination, '--prefix', 'interrupt/'],
+      ...['--state-dir', interruptState],
+    ];
+    try {
+      const child = spawn(
+        process.execPath,
+        [
+          ...['--import', 'tsx', join(REPO_ROOT, 'scripts', 'backfill.ts'), ...args],
+          ...['--concurrency', '4', '--endpoint-url', proxy.url],
+        ],
+        {
+          env: { ...process.env, ...server.env },
+          stdio: ['ignore', 'pipe', 'pipe'],
+          cwd: REPO_ROOT,
+        },
+      );
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      const exitCode = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      for (let waited = 0; journalWatermark(interruptState) === undefined; waited += 100) {
+        if (waited > 60_000) throw new Error('the backfill never wrote its journal');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      child.kill('SIGINT');
+      expect(await exitCode).toBe(130);
+      expect(stdout).toMatch(/NOT complete/);
+      expect(journalWatermark(interruptState)).toMatch(/^interrupt\/object-\d{4}$/);
+    } finally {
+      await proxy.close();
+    }
+    const rerun = await runCli(backfillMain, [...args, '--json']);
+    expect(rerun.code).toBe(0);
+    expect(
+      (JSON.parse(rerun.stdout) as { resumedAfter: string | null }).resumedAfter,
+    ).not.toBeNull();
+    expect(await countObjects(client, destination, 'interrupt/')).toBe(objectsPerPrefix.interrupt);
+    rmSync(interruptState, { recursive: true, force: true });
   }, 120_000);
 
   describe('errors: one line and a non-zero exit', () => {

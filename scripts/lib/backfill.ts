@@ -201,7 +201,8 @@ export async function backfill(options: BackfillOptions): Promise<BackfillResult
     await engine.run(tasks());
   } finally {
     const finished = stats.listingDone && stats.objectsFailed === 0 && !options.signal?.aborted;
-    if (finished) journal?.remove();
+    // Nothing done yet (a run that failed on its first request) leaves nothing to resume either.
+    if (finished || watermark.value === undefined) journal?.remove();
     else journal?.save(watermark.value);
   }
   return {
