@@ -221,7 +221,7 @@ async function main(): Promise<void> {
     if (tool.name.startsWith('npm run backfill')) ours = seconds;
     if (tool.name.startsWith('aws s3 sync (')) baseline = seconds;
     rows.push(
-      `| ${tool.name} | ${seconds.toFixed(2)} s (${times.map((t) => t.seconds.toFixed(1)).join(', ')}) | ${Math.round(objectCount / seconds)} | ${rss} MiB | ${requests.length} (${copies} copy, ${lists} list, ${heads} head, ${requests.length - copies - lists - heads} other) |`,
+      `| ${tool.name} | ${seconds.toFixed(2)} s (${times.map((t) => t.seconds.toFixed(1)).join(', ')}) | ${Math.round(objectCount / seconds)} | ${rss} MiB | ${requests.length} (${copies} copy, ${lists} list, ${heads} head, ${requests.length - copies - lists - heads} other, e.g. ListObjects v1) |`,
     );
   }
 

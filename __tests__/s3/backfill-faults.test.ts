@@ -103,6 +103,10 @@ describe('backfill under faults, interruption and errors', () => {
       ...['--multipart-threshold', '5MiB', '--part-size', '5MiB', '--state-dir', stateDir],
       ...['--endpoint-url', proxy.url, '--json'],
     ]).finally(() => proxy.close());
+    // The tool never writes to the source: every request that is not a read targets the destination.
+    const writes = proxy.requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD');
+    expect(writes.length).toBeGreaterThan(0);
+    expect(writes.filter((r) => !r.url.startsWith(`/${destination}/`))).toEqual([]);
     const creates = proxy.requests.filter((r) => r.method === 'POST' && r.url.includes('?uploads'));
     expect(
       creates

@@ -3,6 +3,8 @@
 // a server's answer.
 import { Readable } from 'node:stream';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
+import { main as backfillMain } from '../../scripts/backfill';
+import { runCli } from './cli-harness';
 import {
   batchReplicationJobRequest,
   startBatchReplicationJob,
@@ -101,5 +103,19 @@ describe('S3 Batch Replication job request', () => {
       '<ObjectReplicationStatuses><member>NONE</member><member>FAILED</member></ObjectReplicationStatuses>',
     );
     expect(jobId).toBe('job-123');
+  });
+
+  it('--engine batch --dry-run prints the CreateJob request and sends nothing', async () => {
+    const run = await runCli(backfillMain, [
+      ...['--source', 'example-prod-assets', '--destination', 'example-bastion-prod-assets'],
+      ...['--engine', 'batch', '--account-id', '111111111111', '--prefix', 'logs/', '--dry-run'],
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const request = JSON.parse(run.stdout) as ReturnType<typeof batchReplicationJobRequest>;
+    expect(request.RoleArn).toBe('arn:aws:iam::111111111111:role/s3-bastion-batch-replication');
+    expect(request.ManifestGenerator?.S3JobManifestGenerator?.Filter?.KeyNameConstraint).toEqual({
+      MatchAnyPrefix: ['logs/'],
+    });
   });
 });
