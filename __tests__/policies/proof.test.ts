@@ -3,6 +3,7 @@ import { exampleConfig } from '../../config';
 import { ActorId } from '../../scripts/review/actors';
 import { evaluate } from '../../scripts/review/evaluate';
 import { Cell } from '../../scripts/review/matrix';
+import { renderReport, reportPasses } from '../../scripts/review/report';
 import { Review, passes, reviewDocuments } from '../../scripts/review/review';
 import { isMutating } from '../../scripts/review/s3-actions';
 import { PUT_OBJECT_VARIANTS } from '../../scripts/review/variants';
@@ -191,5 +192,57 @@ describe('the roles on the source buckets (identity policies)', () => {
       'object s3:GetObject',
       'object s3:GetObjectTagging',
     ]);
+  });
+});
+
+describe('the security review report', () => {
+  it('holds the summary table, the guardrails and the residual risks, and passes', () => {
+    const report = renderReport(review);
+    expect(report).toContain('**Result: every invariant holds.**');
+    expect(report).toContain(
+      '| primary-account admin (Action * on Resource *) | nothing | nothing | nothing | yes |',
+    );
+    expect(report).toMatch(/can write delete markers and new versions into the backup/);
+    expect(report).toMatch(/survive the retention window/);
+    for (const sid of review.buckets[0].policy.Statement.map((s) => s.Sid)) {
+      expect(report).toContain(`| ${sid} |`);
+    }
+    expect(report).not.toMatch(/\/tmp\/|\/work\//);
+    expect(reportPasses(review)).toBe(true);
+  });
+
+  it('reports a finding and fails when an invariant fails', () => {
+    const broken: Review = {
+      ...review,
+      findings: [
+        {
+          layer: 'deployed',
+          bucket: backupBuckets[0],
+          actor: 'primary-admin',
+          message: 'allowed, not expected: object s3:DeleteObjectVersion',
+        },
+      ],
+    };
+    const report = renderReport(broken);
+    expect(report).toContain('**Result: 1 finding(s).**');
+    expect(report).toContain(
+      `- ${backupBuckets[0]} (deployed) primary-admin: allowed, not expected: object s3:DeleteObjectVersion`,
+    );
+    expect(report).toMatch(/\| primary-account admin .*\| NO \|/);
+    expect(reportPasses(broken)).toBe(false);
+  });
+
+  it('fails when a Deny has no description of what it prevents', () => {
+    const [bucket] = review.buckets;
+    const policy = {
+      ...bucket.policy,
+      Statement: [
+        ...bucket.policy.Statement,
+        { ...bucket.policy.Statement[0], Sid: 'DenyNewThing' },
+      ],
+    };
+    const undocumented: Review = { ...review, buckets: [{ ...bucket, policy }] };
+    expect(renderReport(undocumented)).toContain('the Deny DenyNewThing has no description');
+    expect(reportPasses(undocumented)).toBe(false);
   });
 });
