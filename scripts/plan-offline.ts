@@ -36,7 +36,9 @@ async function main(): Promise<void> {
       outdir = mkdtempSync(join(workspace.root, 'synth-'));
       await synthesizeProject({ projectDir: process.cwd(), outdir });
     }
-    await planOffline(outdir, workspace, (r) => console.log(`${r.stack}: ${r.summary.line}`));
+    await planOffline(outdir, workspace, {
+      onStack: (r) => console.log(`${r.stack}: ${r.summary.line}`),
+    });
     console.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } finally {
     if (values.keep) console.log(`workspace kept: ${workspace.root}`);

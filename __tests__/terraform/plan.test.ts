@@ -14,6 +14,8 @@ import { replicationRolePolicy, replicationRoleTrustPolicy } from '../../policie
 import { restoreRolePolicy, restoreRoleTrustPolicy } from '../../policies/restore-role';
 import { buildApp } from '../../stacks/app';
 import { OfflineStackResult, planOffline } from '../../scripts/terraform/plan-offline';
+import { postProcessHcl } from '../../scripts/terraform/hcl';
+import { terraformEnv } from '../../scripts/terraform/terraform';
 import { PlanJson, TerraformWorkspace, plannedValues } from '../../scripts/terraform/workspace';
 
 // Real Terraform, offline: the example config's stacks go through terraform init, validate, plan
@@ -35,12 +37,27 @@ describe('terraform validate and plan, offline, for every stack of the example c
     return result.plan;
   };
 
+  const hclOutdir = join(workspace.root, 'synth-hcl');
+  let hclResults: OfflineStackResult[] = [];
+
   beforeAll(async () => {
     const app = new App({ outdir });
     buildApp(app, exampleConfig);
     app.synth();
     const list = await planOffline(outdir, workspace);
     results = Object.fromEntries(list.map((r) => [r.stack, r]));
+    // The same app as HCL, cleaned as `npm run synth:hcl` does.
+    // cdktf reads SYNTH_HCL_OUTPUT when a stack is constructed, not from the App's hclOutput.
+    process.env.SYNTH_HCL_OUTPUT = 'true';
+    try {
+      const hclApp = new App({ outdir: hclOutdir, hclOutput: true });
+      buildApp(hclApp, exampleConfig);
+      hclApp.synth();
+    } finally {
+      delete process.env.SYNTH_HCL_OUTPUT;
+    }
+    await postProcessHcl(hclOutdir, terraformEnv({ cliConfigFile: workspace.cli.file }));
+    hclResults = await planOffline(hclOutdir, workspace, { dirSuffix: '-hcl' });
   }, 300_000);
   afterAll(() => workspace.dispose());
 
@@ -200,11 +217,41 @@ describe('terraform validate and plan, offline, for every stack of the example c
   it('writes state, plans and .terraform only into its temporary workspace', () => {
     for (const stack of Object.keys(results)) {
       expect(readdirSync(join(outdir, 'stacks', stack))).toEqual(['cdk.tf.json']);
+      expect(readdirSync(join(hclOutdir, 'stacks', stack)).sort()).toEqual([
+        'cdk.tf',
+        'metadata.json',
+      ]);
       expect(readdirSync(join(workspace.root, 'data', stack))).toContain('providers');
       expect(readFileSync(join(workspace.root, 'plans', `${stack}.tfplan`)).length).toBeGreaterThan(
         0,
       );
     }
+  });
+
+  describe('the cleaned `synth --hcl` output', () => {
+    it('is terraform fmt clean and validates without a warning', async () => {
+      expect(hclResults.map((r) => r.stack)).toEqual(Object.keys(results).sort());
+      for (const result of hclResults) {
+        expect(result.validate).toEqual({
+          valid: true,
+          errorCount: 0,
+          warningCount: 0,
+          diagnostics: [],
+        });
+        const stack = workspace.addStack(`${result.stack}-fmt`, [
+          join(hclOutdir, 'stacks', result.stack, 'cdk.tf'),
+        ]);
+        expect(await stack.fmtCheck()).toEqual({ clean: true, output: '' });
+      }
+    });
+
+    it('plans exactly what the JSON plans', () => {
+      const changes = (plan: PlanJson) =>
+        (plan.resource_changes ?? []).map((c) => ({ address: c.address, change: c.change }));
+      for (const result of hclResults) {
+        expect(changes(result.plan)).toEqual(changes(plan(result.stack)));
+      }
+    });
   });
 
   it('fails terraform validate for an attribute that hashicorp/aws 5.100.0 does not have', async () => {

@@ -17,11 +17,17 @@ export interface OfflineStackResult {
 export async function planOffline(
   outdir: string,
   workspace: TerraformWorkspace,
-  onStack: (result: OfflineStackResult) => void = () => {},
+  options: {
+    onStack?: (result: OfflineStackResult) => void;
+    /** Appended to each stack's directory name, to plan two syntheses in one workspace. */
+    dirSuffix?: string;
+  } = {},
 ): Promise<OfflineStackResult[]> {
   const results: OfflineStackResult[] = [];
   for (const { name, file } of synthesizedStackFiles(outdir)) {
-    const stack = workspace.addStack(name, [file], { offline: true });
+    const stack = workspace.addStack(`${name}${options.dirSuffix ?? ''}`, [file], {
+      offline: true,
+    });
     await stack.init();
     const validate = await stack.validate();
     if (!validate.valid) {
@@ -34,7 +40,7 @@ export async function planOffline(
     const summary = await stack.plan();
     const plan = await stack.show();
     const result = { stack: name, validate, summary, plan };
-    onStack(result);
+    options.onStack?.(result);
     results.push(result);
   }
   return results;

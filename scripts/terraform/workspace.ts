@@ -10,7 +10,7 @@ import {
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { CliConfig, writeCliConfig } from './cli-config';
-import { OVERRIDE_FILE, offlineOverride } from './offline';
+import { OVERRIDE_FILE, awsProviderAliases, offlineOverride } from './offline';
 import { RunResult, runTerraform, terraformEnv } from './terraform';
 
 /**
@@ -54,16 +54,14 @@ export class TerraformWorkspace {
     const dir = join(this.root, 'stacks', name);
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
-    let json: Record<string, unknown> = {};
+    const aliases: Array<string | undefined> = [];
     for (const file of files) {
       copyFileSync(file, join(dir, basename(file)));
-      if (file.endsWith('.tf.json')) json = JSON.parse(readFileSync(file, 'utf8')) as typeof json;
+      aliases.push(...awsProviderAliases(file, readFileSync(file, 'utf8')));
     }
     if (options.offline) {
-      writeFileSync(
-        join(dir, OVERRIDE_FILE),
-        `${JSON.stringify(offlineOverride(json), null, 2)}\n`,
-      );
+      const override = offlineOverride(aliases);
+      writeFileSync(join(dir, OVERRIDE_FILE), `${JSON.stringify(override, null, 2)}\n`);
     }
     return new TerraformStackDir(this, name, dir, options.offline ?? false);
   }
