@@ -66,21 +66,25 @@ export async function postProcessHcl(outdir: string, env?: NodeJS.ProcessEnv): P
     .filter((f) => f.endsWith('.tf'));
   if (files.length === 0)
     throw new Error(`no cdk.tf under ${outdir}/stacks: synthesize with --hcl`);
-  const terraform = env ?? quietEnv();
+  const own = env === undefined ? mkdtempSync(join(tmpdir(), 'bastion-tfrc-')) : undefined;
+  const terraform = env ?? quietEnv(own as string);
   const fmt = (file: string) =>
     runTerraform(['fmt', '-no-color', file], { cwd: dirname(file), env: terraform });
-  for (const file of files) {
-    // cdktf writes its HCL unindented; cleanHcl reads indentation, so format before and after.
-    await fmt(file);
-    writeFileSync(file, cleanHcl(readFileSync(file, 'utf8')));
-    await fmt(file);
+  try {
+    for (const file of files) {
+      // cdktf writes its HCL unindented; cleanHcl reads indentation, so format before and after.
+      await fmt(file);
+      writeFileSync(file, cleanHcl(readFileSync(file, 'utf8')));
+      await fmt(file);
+    }
+  } finally {
+    if (own) rmSync(own, { recursive: true, force: true });
   }
   return files;
 }
 
 /** An environment with a CLI config that exists, so terraform prints no warning about it. */
-function quietEnv(): NodeJS.ProcessEnv {
-  const dir = mkdtempSync(join(tmpdir(), 'bastion-tfrc-'));
+function quietEnv(dir: string): NodeJS.ProcessEnv {
   const { file } = writeCliConfig(join(dir, 'terraform.tfrc'), { mirror: null });
   return terraformEnv({ cliConfigFile: file });
 }
