@@ -132,6 +132,36 @@ export interface TerraformCloudConfig {
   readonly hostname?: string;
 }
 
+/**
+ * Early warning: with delete-marker replication on, a mass delete or overwrite in production
+ * becomes permanent in the backup once the recovery window has passed. These alarms fire inside
+ * the window. Every account and region with buckets gets an SNS topic that the alarms notify.
+ */
+export interface AlertsConfig {
+  /**
+   * Email addresses subscribed to every alert topic (each address must confirm the subscription).
+   * @default - none: subscribe on-call tooling to the topics after the first deploy
+   */
+  readonly emailAddresses?: readonly string[];
+  /**
+   * Delete markers created in one backup bucket within an hour that raise the alarm.
+   * @default 100
+   */
+  readonly deleteMarkersPerHour?: number;
+  /**
+   * New object versions written to one backup bucket within an hour that raise the alarm. S3
+   * events do not tell an overwrite from a new key, so this counts every new version: a mass
+   * overwrite (ransomware re-encrypting objects) shows as a spike of it.
+   * @default 1000
+   */
+  readonly newVersionsPerHour?: number;
+  /**
+   * Replication operations that failed, per source bucket within 15 minutes, that raise the alarm.
+   * @default 1
+   */
+  readonly failedReplicationsPer15Minutes?: number;
+}
+
 /** A complete deployment: two accounts, the buckets to protect, and who may run the tools. */
 export interface BastionConfig {
   /**
@@ -179,6 +209,11 @@ export interface BastionConfig {
   /** @default - see RoleNamesConfig */
   readonly roleNames?: RoleNamesConfig;
   /**
+   * Alarm thresholds and who hears of them.
+   * @default - the AlertsConfig defaults, with no email subscriber
+   */
+  readonly alerts?: AlertsConfig;
+  /**
    * Tags added to every resource that supports them.
    * @default { Project: 's3-bastion-backup', ManagedBy: 'cdktf' }
    */
@@ -217,4 +252,10 @@ export const exampleConfig: BastionConfig = {
   backfillPrincipalArns: ['arn:aws:iam::111111111111:role/platform-backfill-operator'],
   restorePrincipalArns: ['arn:aws:iam::222222222222:role/break-glass-restore-operator'],
   restoreTargetBucketNames: ['example-restore-staging'],
+  alerts: {
+    emailAddresses: ['storage-oncall@example.com'],
+    deleteMarkersPerHour: 100,
+    newVersionsPerHour: 1000,
+    failedReplicationsPer15Minutes: 1,
+  },
 };

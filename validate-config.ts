@@ -28,6 +28,7 @@ const PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov'];
 // An IAM role or user, with an optional path: arn:aws:iam::111111111111:role/path/name
 const PRINCIPAL_ARN = /^arn:([a-z-]+):iam::(\d{12}):(role|user)\/([\w+=,.@/-]{1,512})$/;
 const KMS_KEY_ARN = /^arn:([a-z-]+):kms:([a-z0-9-]+):(\d{12}):key\/[0-9a-f-]{36}$/;
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const WORKSPACE_NAME = /^[A-Za-z0-9_-]{1,90}$/;
 
 /**
@@ -225,6 +226,23 @@ export function findConfigProblems(config: BastionConfig): ConfigProblem[] {
         arn,
         'must not be a primary-account principal: the restore role reads the whole backup',
       );
+    }
+  });
+
+  const alerts = config.alerts ?? {};
+  for (const key of [
+    'deleteMarkersPerHour',
+    'newVersionsPerHour',
+    'failedReplicationsPer15Minutes',
+  ] as const) {
+    const value = alerts[key];
+    if (value !== undefined && !isPositiveInteger(value)) {
+      problem(`alerts.${key}`, value, 'must be a positive whole number');
+    }
+  }
+  (alerts.emailAddresses ?? []).forEach((address, i) => {
+    if (!EMAIL.test(address)) {
+      problem(`alerts.emailAddresses[${i}]`, address, 'must be an email address (name@domain)');
     }
   });
 

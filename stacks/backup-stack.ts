@@ -18,6 +18,7 @@ import { backupBucketPolicy } from '../policies/backup-bucket-policy';
 import { toJson } from '../policies/document';
 import { replicaKeyPolicy } from '../policies/replica-key-policy';
 import { restoreRolePolicy, restoreRoleTrustPolicy } from '../policies/restore-role';
+import { alertTopic, backupBucketAlarms } from './alerts';
 import { accountProvider, configureBackend } from './providers';
 import { StackPlan } from './topology';
 
@@ -41,7 +42,11 @@ export class BackupStack extends TerraformStack {
     accountProvider(this, config, plan);
     configureBackend(this, config, plan.name);
 
-    for (const bucket of plan.buckets) this.backupBucket(config, bucket);
+    const topic = alertTopic(this, config, plan.name);
+    for (const bucket of plan.buckets) {
+      const bucketId = this.backupBucket(config, bucket);
+      backupBucketAlarms(this, config, bucket, bucketId, topic);
+    }
 
     if (plan.buckets.some((b) => b.sourceKmsKeyArn !== undefined)) {
       const key = new KmsKey(this, 'replica-key', {
@@ -68,7 +73,8 @@ export class BackupStack extends TerraformStack {
     }
   }
 
-  private backupBucket(config: BastionConfig, source: SourceBucketConfig): void {
+  /** Creates the backup bucket and its settings; returns the bucket's id for attachments. */
+  private backupBucket(config: BastionConfig, source: SourceBucketConfig): string {
     const id = source.backupBucketName;
     const lock = config.objectLock;
     const bucket = new S3Bucket(this, id, {
@@ -133,5 +139,6 @@ export class BackupStack extends TerraformStack {
       policy: toJson(backupBucketPolicy(config, source)),
       dependsOn: [publicAccessBlock],
     });
+    return bucket.id;
   }
 }

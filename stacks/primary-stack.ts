@@ -16,6 +16,7 @@ import {
 } from '../policies/batch-replication-role';
 import { PolicyDocument, toJson } from '../policies/document';
 import { replicationRolePolicy, replicationRoleTrustPolicy } from '../policies/replication-role';
+import { alertTopic, replicationFailureAlarm } from './alerts';
 import { accountProvider, configureBackend } from './providers';
 import { StackPlan } from './topology';
 
@@ -62,6 +63,7 @@ export class PrimaryStack extends TerraformStack {
       });
     }
 
+    const topic = alertTopic(this, config, plan.name);
     for (const source of plan.buckets) {
       const versioning =
         source.manageSourceVersioning === false
@@ -70,14 +72,16 @@ export class PrimaryStack extends TerraformStack {
               bucket: source.name,
               versioningConfiguration: { status: 'Enabled' },
             });
+      const rule = replicationRule(config, source);
       new S3BucketReplicationConfigurationA(this, `${source.name}-replication`, {
         bucket: source.name,
         role: roleArn(config, 'replication'),
-        rule: [replicationRule(config, source)],
+        rule: [rule],
         // S3 refuses a replication configuration on an unversioned bucket, and replication fails
         // until the role can act.
         dependsOn: [...(versioning ? [versioning] : []), ...replicationPermissions],
       });
+      replicationFailureAlarm(this, config, source, rule.id as string, topic);
     }
   }
 
@@ -125,6 +129,8 @@ export function replicationRule(
       bucket: bucketArn(config, source.backupBucketName),
       account: config.backup.accountId,
       accessControlTranslation: { owner: 'Destination' },
+      // Replication metrics feed the OperationsFailedReplication alarm.
+      metrics: { status: 'Enabled' },
       storageClass: source.replicaStorageClass,
       encryptionConfiguration: kms
         ? { replicaKmsKeyId: replicaKeyAliasArn(config, backupRegionOf(source)) }

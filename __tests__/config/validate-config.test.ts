@@ -239,6 +239,22 @@ describe('validateConfig', () => {
     ]);
   });
 
+  it.each([
+    'deleteMarkersPerHour',
+    'newVersionsPerHour',
+    'failedReplicationsPer15Minutes',
+  ] as const)('rejects a non-positive alert threshold alerts.%s', (key) => {
+    const config = { ...exampleConfig, alerts: { [key]: 0 } };
+    expect(rulesAt(config, `alerts.${key}`)).toEqual(['must be a positive whole number']);
+  });
+
+  it('rejects a malformed alert email address', () => {
+    const config = { ...exampleConfig, alerts: { emailAddresses: ['oncall'] } };
+    expect(rulesAt(config, 'alerts.emailAddresses[0]')).toEqual([
+      'must be an email address (name@domain)',
+    ]);
+  });
+
   it('reports every mistake of a config at once, each naming its field, value and rule', () => {
     const config: BastionConfig = {
       ...exampleConfig,

@@ -1,0 +1,158 @@
+import { Construct } from 'constructs';
+import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { S3BucketNotification } from '@cdktf/provider-aws/lib/s3-bucket-notification';
+import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
+import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
+import { AlertsConfig, BastionConfig, SourceBucketConfig } from '../config';
+
+/** The thresholds in force: the config's, or the documented defaults. */
+export function alertThresholds(
+  config: BastionConfig,
+): Required<Omit<AlertsConfig, 'emailAddresses'>> {
+  return {
+    deleteMarkersPerHour: config.alerts?.deleteMarkersPerHour ?? 100,
+    newVersionsPerHour: config.alerts?.newVersionsPerHour ?? 1000,
+    failedReplicationsPer15Minutes: config.alerts?.failedReplicationsPer15Minutes ?? 1,
+  };
+}
+
+/** The account-and-region alert topic, with the configured email subscribers. */
+export function alertTopic(scope: Construct, config: BastionConfig, stackName: string): SnsTopic {
+  const topic = new SnsTopic(scope, 'alerts', {
+    name: `s3-bastion-alerts-${stackName}`,
+    displayName: `s3-bastion-backup alerts (${stackName})`,
+  });
+  (config.alerts?.emailAddresses ?? []).forEach((endpoint, i) => {
+    new SnsTopicSubscription(scope, `alerts-email-${i}`, {
+      topicArn: topic.arn,
+      protocol: 'email',
+      endpoint,
+    });
+  });
+  return topic;
+}
+
+/** EventBridge rule on one backup bucket's S3 events; its MatchedEvents metric feeds an alarm. */
+function s3EventRule(
+  scope: Construct,
+  id: string,
+  bucketName: string,
+  description: string,
+  detailType: string,
+  detail: Record<string, unknown>,
+): CloudwatchEventRule {
+  return new CloudwatchEventRule(scope, id, {
+    namePrefix: 'bastion-',
+    description,
+    eventPattern: JSON.stringify({
+      source: ['aws.s3'],
+      'detail-type': [detailType],
+      detail: { bucket: { name: [bucketName] }, ...detail },
+    }),
+  });
+}
+
+function hourlyEventAlarm(
+  scope: Construct,
+  id: string,
+  rule: CloudwatchEventRule,
+  props: { name: string; description: string; threshold: number; topic: SnsTopic },
+): CloudwatchMetricAlarm {
+  return new CloudwatchMetricAlarm(scope, id, {
+    alarmName: props.name,
+    alarmDescription: props.description,
+    namespace: 'AWS/Events',
+    metricName: 'MatchedEvents',
+    dimensions: { RuleName: rule.name },
+    statistic: 'Sum',
+    period: 3600,
+    evaluationPeriods: 1,
+    threshold: props.threshold,
+    comparisonOperator: 'GreaterThanOrEqualToThreshold',
+    // No events in an hour is the normal, quiet case.
+    treatMissingData: 'notBreaching',
+    alarmActions: [props.topic.arn],
+    okActions: [props.topic.arn],
+  });
+}
+
+/**
+ * Backup side: the bucket sends its events to EventBridge; one alarm counts delete markers, one
+ * counts new versions (the overwrite signal S3 can give), each per hour against the config.
+ */
+export function backupBucketAlarms(
+  scope: Construct,
+  config: BastionConfig,
+  source: SourceBucketConfig,
+  bucketId: string,
+  topic: SnsTopic,
+): void {
+  const name = source.backupBucketName;
+  const thresholds = alertThresholds(config);
+  new S3BucketNotification(scope, `${name}-eventbridge`, { bucket: bucketId, eventbridge: true });
+
+  const deletes = s3EventRule(
+    scope,
+    `${name}-delete-markers`,
+    name,
+    `Delete markers created in ${name}`,
+    'Object Deleted',
+    { 'deletion-type': ['Delete Marker Created'] },
+  );
+  hourlyEventAlarm(scope, `${name}-delete-markers-alarm`, deletes, {
+    name: `s3-bastion-${name}-delete-markers`,
+    description:
+      `${thresholds.deleteMarkersPerHour}+ delete markers in an hour in ${name}: a mass delete in ` +
+      `production? The deleted versions expire after ${source.noncurrentVersionRetentionDays} days.`,
+    threshold: thresholds.deleteMarkersPerHour,
+    topic,
+  });
+
+  const writes = s3EventRule(
+    scope,
+    `${name}-new-versions`,
+    name,
+    `New object versions written to ${name}`,
+    'Object Created',
+    {},
+  );
+  hourlyEventAlarm(scope, `${name}-new-versions-alarm`, writes, {
+    name: `s3-bastion-${name}-new-versions`,
+    description:
+      `${thresholds.newVersionsPerHour}+ new versions in an hour in ${name}: a mass overwrite in ` +
+      `production? Overwritten versions expire after ${source.noncurrentVersionRetentionDays} days.`,
+    threshold: thresholds.newVersionsPerHour,
+    topic,
+  });
+}
+
+/** Primary side: replication failures, from the rule's replication metrics, per source bucket. */
+export function replicationFailureAlarm(
+  scope: Construct,
+  config: BastionConfig,
+  source: SourceBucketConfig,
+  ruleId: string,
+  topic: SnsTopic,
+): CloudwatchMetricAlarm {
+  const threshold = alertThresholds(config).failedReplicationsPer15Minutes;
+  return new CloudwatchMetricAlarm(scope, `${source.name}-replication-failures-alarm`, {
+    alarmName: `s3-bastion-${source.name}-replication-failures`,
+    alarmDescription: `${threshold}+ failed replication operations from ${source.name} to ${source.backupBucketName} in 15 minutes: objects are not reaching the backup.`,
+    namespace: 'AWS/S3',
+    metricName: 'OperationsFailedReplication',
+    dimensions: {
+      SourceBucket: source.name,
+      DestinationBucket: source.backupBucketName,
+      RuleId: ruleId,
+    },
+    statistic: 'Sum',
+    period: 900,
+    evaluationPeriods: 1,
+    threshold,
+    comparisonOperator: 'GreaterThanOrEqualToThreshold',
+    treatMissingData: 'notBreaching',
+    alarmActions: [topic.arn],
+    okActions: [topic.arn],
+  });
+}
