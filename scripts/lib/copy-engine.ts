@@ -32,6 +32,11 @@ export interface CopyTask {
   readonly size: number;
   readonly destinationBucket: string;
   readonly destinationKey: string;
+  /**
+   * Send this copy without If-None-Match even when the engine sends it: an explicit overwrite (a
+   * restore into production of a key whose content differs). @default false
+   */
+  readonly overwrite?: boolean;
 }
 
 export type CopyOutcome = 'copied' | 'already-present' | 'source-gone' | 'failed';
@@ -141,6 +146,10 @@ export class CopyEngine {
     return this.stats;
   }
 
+  private ifNoneMatch(task: CopyTask): '*' | undefined {
+    return this.options.ifNoneMatch === false || task.overwrite === true ? undefined : '*';
+  }
+
   /** Copies one object; never throws: the outcome and `stats` say what happened. */
   async copyOne(task: CopyTask): Promise<CopyOutcome> {
     const threshold = this.options.multipartThresholdBytes ?? MAX_SINGLE_COPY_BYTES;
@@ -154,7 +163,7 @@ export class CopyEngine {
             destinationKey: task.destinationKey,
             copySource: copySourceHeader(task.sourceBucket, task.sourceKey, task.sourceVersionId),
             acl: this.acl,
-            ifNoneMatch: this.options.ifNoneMatch !== false,
+            ifNoneMatch: this.ifNoneMatch(task) === '*',
           }),
         );
       }
@@ -322,7 +331,7 @@ export class CopyEngine {
             Bucket: task.destinationBucket,
             Key: task.destinationKey,
             UploadId: uploadId,
-            IfNoneMatch: this.options.ifNoneMatch === false ? undefined : '*',
+            IfNoneMatch: this.ifNoneMatch(task),
             MultipartUpload: {
               Parts: etags.map((ETag, i) => ({ ETag, PartNumber: i + 1 })),
             },
