@@ -176,6 +176,11 @@ export async function* listObjectVersions(
         : new Error(line, { cause: error });
     });
     for (const entry of mergePage(page.Versions ?? [], page.DeleteMarkers ?? [], order)) {
+      // S3 lists keys after KeyMarker alone; RGW also lists the marker key itself. A resumed run
+      // must not see it again (its target listing starts after it too).
+      if (options.keyMarker !== undefined && compareUtf8(entry.key, options.keyMarker) <= 0) {
+        continue;
+      }
       if (previousKey !== undefined && compareUtf8(previousKey, entry.key) > 0) {
         throw new Error(
           `s3://${options.bucket} listed versions of ${JSON.stringify(entry.key)} after ${JSON.stringify(previousKey)}: not in UTF-8 byte order`,
