@@ -19,15 +19,17 @@ import { listObjects } from '../../scripts/lib/listing';
 import { checkRestore, restore } from '../../scripts/lib/restore';
 import { compareUtf8 } from '../../scripts/lib/utf8-order';
 import { listObjectVersions } from '../../scripts/lib/version-listing';
-import { putObjects, runCli, type SeedObject } from './cli-harness';
+import { putObjects, runCli, type SeedObject, withEnv } from './cli-harness';
 import { startFaultProxy } from './fault-proxy';
 import {
   createBucket,
+  createLocalUser,
   deleteBucket,
   REPO_ROOT,
   type S3TestServer,
   uniqueBucketName,
   useS3Server,
+  usingExternalEndpoint,
 } from './s3-server';
 
 const BULK = 120;
@@ -450,4 +452,20 @@ describe('point-in-time restore from a versioned bucket on a real S3 server', ()
     withExtra.set('extra/added-later', { body: Buffer.from('kept') });
     await expectTargetToHold(production, withExtra);
   });
+
+  // Needs a second user on the server: created on the local RGW, not on a user's endpoint.
+  if (!usingExternalEndpoint) {
+    it('credentials without access to the backup stop the run with one line naming the action', async () => {
+      createLocalUser('restore-outsider', 'RESTOREOUTSIDERAK', 'RESTOREOUTSIDERSK');
+      const target = await freshTarget('rs-denied');
+      const run = await withEnv(
+        { AWS_ACCESS_KEY_ID: 'RESTOREOUTSIDERAK', AWS_SECRET_ACCESS_KEY: 'RESTOREOUTSIDERSK' },
+        () => runCli(restoreMain, restoreArgs(target, points[2].asOf)),
+      );
+      expect(run.code).toBe(3);
+      expect(run.stderr).toContain('AccessDenied');
+      expect(run.stderr).toContain(`s3:ListBucketVersions on s3://${backup}`);
+      expect(await countObjects(client, target)).toBe(0);
+    });
+  }
 });

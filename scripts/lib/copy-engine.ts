@@ -210,7 +210,11 @@ export class CopyEngine {
    */
   private fatalLine(error: unknown, task: CopyTask): string {
     if (errorName(error) === 'AccessDenied') {
-      return `AccessDenied: the credentials may not copy s3://${task.sourceBucket}/${task.sourceKey} to s3://${task.destinationBucket}; they need s3:GetObject (and s3:GetObjectTagging) on the source and s3:PutObject (and s3:PutObjectTagging, s3:PutObjectAcl when an ACL is sent) on the destination`;
+      const read =
+        task.sourceVersionId === undefined
+          ? 's3:GetObject (and s3:GetObjectTagging)'
+          : 's3:GetObjectVersion (and s3:GetObjectVersionTagging)';
+      return `AccessDenied: the credentials may not copy s3://${task.sourceBucket}/${task.sourceKey} to s3://${task.destinationBucket}; they need ${read} on the source and s3:PutObject (and s3:PutObjectTagging, s3:PutObjectAcl when an ACL is sent) on the destination`;
     }
     if (errorName(error) === 'NoSuchBucket') {
       return `NoSuchBucket: s3://${task.destinationBucket} or s3://${task.sourceBucket} does not exist (CopyObject)`;
