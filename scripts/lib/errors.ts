@@ -1,0 +1,123 @@
+/**
+ * Turns S3 and network errors into one clear line, and decides which errors end a run. The SDK
+ * names modelled errors (NoSuchBucket) by class and unmodelled ones (AccessDenied, SlowDown,
+ * PreconditionFailed) only by `name`/`Code`, so everything here goes by name and HTTP status.
+ */
+
+/** What the tool was doing when an error happened: names the action in messages. */
+export interface S3Operation {
+  /** IAM action the request needs, e.g. 's3:ListBucket'. */
+  readonly action: string;
+  readonly bucket: string;
+  readonly key?: string;
+}
+
+interface ErrorShape {
+  name?: string;
+  Code?: string;
+  code?: string;
+  message?: string;
+  $metadata?: { httpStatusCode?: number };
+  $response?: { headers?: Record<string, string | undefined> };
+  BucketRegion?: string;
+}
+
+function shape(error: unknown): ErrorShape {
+  return typeof error === 'object' && error !== null ? error : {};
+}
+
+/** The S3 error code (`AccessDenied`) or Node error code (`ECONNRESET`) of an error. */
+export function errorName(error: unknown): string {
+  const e = shape(error);
+  return e.Code ?? e.code ?? e.name ?? 'Error';
+}
+
+export function httpStatus(error: unknown): number | undefined {
+  return shape(error).$metadata?.httpStatusCode;
+}
+
+/** The region S3 says a bucket lives in, from a 301 PermanentRedirect or a 400 region error. */
+export function bucketRegionOf(error: unknown): string | undefined {
+  const e = shape(error);
+  return e.BucketRegion ?? e.$response?.headers?.['x-amz-bucket-region'];
+}
+
+/** 412: the object exists and `If-None-Match: *` refused to overwrite it. */
+export function isPreconditionFailed(error: unknown): boolean {
+  return errorName(error) === 'PreconditionFailed' || httpStatus(error) === 412;
+}
+
+/** A bucket that refuses ACLs (some S3-compatible servers) rather than accepting the default. */
+export function isAclNotSupported(error: unknown): boolean {
+  const name = errorName(error);
+  return name === 'AccessControlListNotSupported' || name === 'InvalidBucketAclWithObjectOwnership';
+}
+
+const WRONG_REGION = new Set([
+  'PermanentRedirect',
+  'AuthorizationHeaderMalformed',
+  'IllegalLocationConstraintException',
+]);
+
+/** Errors that no retry can fix and that would fail every other object too. */
+export function isFatalForRun(error: unknown): boolean {
+  const name = errorName(error);
+  return (
+    name === 'NoSuchBucket' ||
+    name === 'AccessDenied' ||
+    name === 'AllAccessDisabled' ||
+    name === 'InvalidAccessKeyId' ||
+    name === 'SignatureDoesNotMatch' ||
+    name === 'ExpiredToken' ||
+    name === 'InvalidToken' ||
+    name === 'CredentialsProviderError' ||
+    WRONG_REGION.has(name) ||
+    httpStatus(error) === 301
+  );
+}
+
+/** One line that says what failed, on what, and what to do about it. */
+export function describeS3Error(error: unknown, operation?: S3Operation): string {
+  const name = errorName(error);
+  const status = httpStatus(error);
+  const where = operation
+    ? `${operation.action} on s3://${operation.bucket}${operation.key === undefined ? '' : `/${operation.key}`}`
+    : 'request';
+  if (name === 'NoSuchBucket') {
+    return `NoSuchBucket: bucket '${operation?.bucket ?? '?'}' does not exist (${where})`;
+  }
+  if (name === 'AccessDenied' || name === 'AllAccessDisabled') {
+    return `AccessDenied: the credentials are not allowed ${where}; grant ${operation?.action ?? 'the action'} or use --role-arn`;
+  }
+  if (WRONG_REGION.has(name) || status === 301) {
+    const region = bucketRegionOf(error);
+    return `WrongRegion: bucket '${operation?.bucket ?? '?'}' is in ${region ?? 'another region'}; pass --region ${region ?? '<region>'} (${name}, ${where})`;
+  }
+  if (name === 'InvalidAccessKeyId' || name === 'SignatureDoesNotMatch') {
+    return `${name}: the AWS credentials were rejected (${where}); check AWS_PROFILE / AWS_ACCESS_KEY_ID`;
+  }
+  if (name === 'ExpiredToken' || name === 'InvalidToken') {
+    return `${name}: the session token has expired or is invalid (${where}); refresh the credentials`;
+  }
+  if (name === 'CredentialsProviderError') {
+    return `NoCredentials: no AWS credentials found in the standard chain (${where})`;
+  }
+  const message = shape(error).message ?? String(error);
+  return `${name}${status === undefined ? '' : ` (HTTP ${status})`}: ${message.split('\n')[0]} (${where})`;
+}
+
+/** A run-ending error, already described in one line for the user. */
+export class FatalS3Error extends Error {
+  constructor(message: string, cause: unknown) {
+    super(message, { cause });
+    this.name = 'FatalS3Error';
+  }
+}
+
+/** Bad command-line arguments: one line, exit 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}

@@ -1,0 +1,217 @@
+import { createHash, createHmac } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import { CopyObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+
+/** One CopyObject, as the copy engine asks for it. */
+export interface CopyObjectRequest {
+  readonly destinationBucket: string;
+  readonly destinationKey: string;
+  /** The x-amz-copy-source value: `bucket/url-encoded-key[?versionId=...]`. */
+  readonly copySource: string;
+  readonly acl?: string;
+  /** Send If-None-Match: * (refuse to overwrite). */
+  readonly ifNoneMatch: boolean;
+}
+
+/** Sends one CopyObject; rejects with an error named like the SDK's (`name`, `$metadata`). */
+export type CopyObjectSender = (request: CopyObjectRequest) => Promise<void>;
+
+/** CopyObject through the SDK: every endpoint, auth and protocol feature, ~1.6 ms CPU each. */
+export function sdkCopyObjectSender(client: S3Client): CopyObjectSender {
+  return async (request) => {
+    await client.send(
+      new CopyObjectCommand({
+        Bucket: request.destinationBucket,
+        Key: request.destinationKey,
+        CopySource: request.copySource,
+        MetadataDirective: 'COPY',
+        TaggingDirective: 'COPY',
+        ACL: request.acl as never,
+        IfNoneMatch: request.ifNoneMatch ? '*' : undefined,
+      }),
+    );
+  };
+}
+
+const EMPTY_SHA256 = createHash('sha256').update('').digest('hex');
+
+/** RFC 3986 encoding as SigV4 wants it for S3 paths: every byte but unreserved ones and '/'. */
+export function encodeS3Path(key: string): string {
+  return encodeURIComponent(key)
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%2F/g, '/');
+}
+
+interface ResolvedEndpoint {
+  readonly url: URL;
+  readonly signingRegion: string;
+}
+
+interface S3ClientInternals {
+  region: () => Promise<string>;
+  credentials: () => Promise<{
+    accessKeyId: string;
+    secretAccessKey: string;
+    sessionToken?: string;
+  }>;
+  forcePathStyle?: boolean;
+  useFipsEndpoint: () => Promise<boolean>;
+  useDualstackEndpoint: () => Promise<boolean>;
+  endpointProvider: (params: Record<string, unknown>) => {
+    url: URL;
+    properties?: { authSchemes?: { name: string; signingRegion?: string }[] };
+  };
+}
+
+function s3ErrorFrom(
+  status: number,
+  headers: http.IncomingHttpHeaders,
+  body: string,
+): Error & { name: string } {
+  const code = /<Code>([^<]*)<\/Code>/.exec(body)?.[1] ?? `Http${status}`;
+  const message = /<Message>([^<]*)<\/Message>/.exec(body)?.[1] ?? `HTTP ${status}`;
+  return Object.assign(new Error(message), {
+    name: code,
+    Code: code,
+    // S3 can answer a copy with 200 and an error in the body; that is a server error to retry.
+    $metadata: { httpStatusCode: status === 200 ? 500 : status },
+    $response: { headers: headers as Record<string, string | undefined> },
+  });
+}
+
+/**
+ * CopyObject as a hand-signed SigV4 request over keep-alive sockets: the same request the SDK
+ * sends, at about a quarter of its CPU (measured here: the SDK spends ~1.6 ms per copy, which on
+ * two cores caps throughput, not the server). Endpoint and signing region come from the SDK's own
+ * endpoint rules, credentials from the client's provider chain (assumed role, refreshing), so
+ * only the hot request is hand-made. Anything else (multipart, HEAD, listing) uses the SDK.
+ */
+export function signedCopyObjectSender(
+  client: S3Client,
+  options: { endpointUrl?: string; maxSockets?: number; timeoutMs?: number } = {},
+): CopyObjectSender {
+  const config = client.config as unknown as S3ClientInternals;
+  const maxSockets = options.maxSockets ?? 64;
+  const agents = {
+    'http:': new http.Agent({ keepAlive: true, maxSockets }),
+    'https:': new https.Agent({ keepAlive: true, maxSockets }),
+  };
+  const endpoints = new Map<string, Promise<ResolvedEndpoint>>();
+  const signingKeys = new Map<string, Buffer>();
+
+  const resolveEndpoint = (bucket: string): Promise<ResolvedEndpoint> => {
+    let resolved = endpoints.get(bucket);
+    if (resolved === undefined) {
+      resolved = (async () => {
+        const region = await config.region();
+        const endpoint = config.endpointProvider({
+          Bucket: bucket,
+          Region: region,
+          Endpoint: options.endpointUrl ?? (process.env.AWS_ENDPOINT_URL_S3 || undefined),
+          ForcePathStyle: config.forcePathStyle ?? false,
+          UseFIPS: await config.useFipsEndpoint(),
+          UseDualStack: await config.useDualstackEndpoint(),
+          Accelerate: false,
+        });
+        const scheme = endpoint.properties?.authSchemes?.find((s) => s.name === 'sigv4');
+        return { url: endpoint.url, signingRegion: scheme?.signingRegion ?? region };
+      })();
+      endpoints.set(bucket, resolved);
+    }
+    return resolved;
+  };
+
+  const signingKey = (secret: string, date: string, region: string): Buffer => {
+    const cacheKey = `${secret}\n${date}\n${region}`;
+    let key = signingKeys.get(cacheKey);
+    if (key === undefined) {
+      const hmac = (k: string | Buffer, data: string) =>
+        createHmac('sha256', k).update(data).digest();
+      key = hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), 's3'), 'aws4_request');
+      if (signingKeys.size > 16) signingKeys.clear();
+      signingKeys.set(cacheKey, key);
+    }
+    return key;
+  };
+
+  return async (request) => {
+    const [endpoint, credentials] = await Promise.all([
+      resolveEndpoint(request.destinationBucket),
+      config.credentials(),
+    ]);
+    const { url } = endpoint;
+    const path = `${url.pathname.replace(/\/$/, '')}/${encodeS3Path(request.destinationKey)}`;
+    const amzDate = new Date().toISOString().replace(/[-:]|\.\d{3}/g, '');
+    const date = amzDate.slice(0, 8);
+    const headers: Record<string, string> = {
+      host: url.host,
+      'x-amz-content-sha256': EMPTY_SHA256,
+      'x-amz-copy-source': request.copySource,
+      'x-amz-date': amzDate,
+      'x-amz-metadata-directive': 'COPY',
+      'x-amz-tagging-directive': 'COPY',
+    };
+    if (request.acl !== undefined) headers['x-amz-acl'] = request.acl;
+    if (request.ifNoneMatch) headers['if-none-match'] = '*';
+    if (credentials.sessionToken) headers['x-amz-security-token'] = credentials.sessionToken;
+    const names = Object.keys(headers).sort();
+    const signedHeaders = names.join(';');
+    const canonicalRequest = [
+      'PUT',
+      path,
+      '',
+      ...names.map((name) => `${name}:${headers[name].trim()}`),
+      '',
+      signedHeaders,
+      EMPTY_SHA256,
+    ].join('\n');
+    const scope = `${date}/${endpoint.signingRegion}/s3/aws4_request`;
+    const stringToSign = [
+      'AWS4-HMAC-SHA256',
+      amzDate,
+      scope,
+      createHash('sha256').update(canonicalRequest).digest('hex'),
+    ].join('\n');
+    const signature = createHmac(
+      'sha256',
+      signingKey(credentials.secretAccessKey, date, endpoint.signingRegion),
+    )
+      .update(stringToSign)
+      .digest('hex');
+    headers.authorization = `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
+    headers['content-length'] = '0';
+
+    const transport = url.protocol === 'https:' ? https : http;
+    await new Promise<void>((resolve, reject) => {
+      const outgoing = transport.request(
+        {
+          protocol: url.protocol,
+          hostname: url.hostname,
+          port: url.port || undefined,
+          method: 'PUT',
+          path,
+          headers,
+          agent: agents[url.protocol === 'https:' ? 'https:' : 'http:'],
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('error', reject);
+          response.on('end', () => {
+            const status = response.statusCode ?? 0;
+            const body = Buffer.concat(chunks).toString('utf8');
+            if (status >= 200 && status < 300 && !body.includes('<Error>')) resolve();
+            else reject(s3ErrorFrom(status, response.headers, body));
+          });
+        },
+      );
+      // Idle socket time: S3 keeps a long copy alive by sending whitespace.
+      outgoing.setTimeout(options.timeoutMs ?? 300_000, () =>
+        outgoing.destroy(Object.assign(new Error('CopyObject timed out'), { code: 'ETIMEDOUT' })),
+      );
+      outgoing.on('error', reject);
+      outgoing.end();
+    });
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * Checks that the backup bucket holds every object of the source with the same size. Thin entry
+ * over scripts/lib/verify.ts; exit 0 only when nothing is missing or different.
+ *
+ *   npm run verify -- --source <bucket> --destination <bucket> [--prefix P] [--role-arn ARN]
+ *     [--region R] [--endpoint-url URL] [--json]
+ */
+import { bucketFlag, CONNECTION_FLAGS, parseFlags, roleArnFlag, urlFlag } from './lib/args';
+import { EXIT_INCOMPLETE, EXIT_OK, type Output, reportError, runMain } from './lib/cli';
+import { createS3Client } from './lib/clients';
+import { formatBytes, formatCount } from './lib/format';
+import { verify } from './lib/verify';
+
+const USAGE = `usage: npm run verify -- --source <bucket> --destination <bucket> [options]
+
+Lists both buckets once, in one streaming merge, and reports counts and bytes on both sides and
+the keys missing from the destination or different in size. Exit 0 only when the destination
+holds every source object.
+
+  --prefix P            only keys under P
+  --role-arn ARN        assume this role first
+  --region R            region of the buckets
+  --endpoint-url URL    an S3-compatible endpoint (default: AWS_ENDPOINT_URL_S3)
+  --max-keys N          keys of each kind to print (default 1000; counts are always complete)
+  --json                print the report as JSON
+`;
+
+const FLAGS = {
+  ...CONNECTION_FLAGS,
+  source: { type: 'string' },
+  destination: { type: 'string' },
+  prefix: { type: 'string', default: '' },
+  'max-keys': { type: 'string' },
+} as const;
+
+export async function main(argv: string[], output: Output = process): Promise<number> {
+  try {
+    const values = parseFlags(argv, FLAGS);
+    if (values.help) {
+      output.stdout.write(USAGE);
+      return EXIT_OK;
+    }
+    const source = bucketFlag(values.source, 'source');
+    const destination = bucketFlag(values.destination, 'destination');
+    const client = createS3Client({
+      region: values.region,
+      endpointUrl: urlFlag(values['endpoint-url'], 'endpoint-url'),
+      roleArn: roleArnFlag(values['role-arn'], 'role-arn'),
+      maxSockets: 4,
+    });
+    const maxKeys = values['max-keys'] === undefined ? 1000 : Number(values['max-keys']);
+    const report = await verify({
+      client,
+      sourceBucket: source,
+      destinationBucket: destination,
+      prefix: values.prefix,
+      maxKeysReported: Number.isInteger(maxKeys) && maxKeys >= 0 ? maxKeys : 1000,
+    });
+    if (values.json) {
+      output.stdout.write(
+        `${JSON.stringify({ sourceBucket: source, destinationBucket: destination, prefix: values.prefix, ...report })}\n`,
+      );
+    } else {
+      const lines = [
+        `source       s3://${source}/${values.prefix}: ${formatCount(report.source.objects)} objects, ${formatBytes(report.source.bytes)}`,
+        `destination  s3://${destination}/${values.prefix}: ${formatCount(report.destination.objects)} objects, ${formatBytes(report.destination.bytes)}`,
+        `missing in destination: ${formatCount(report.missing.count)}`,
+        ...report.missing.keys.map((key) => `  missing ${JSON.stringify(key)}`),
+        `different size: ${formatCount(report.sizeDiffers.count)}`,
+        ...report.sizeDiffers.keys.map(
+          (d) =>
+            `  size ${JSON.stringify(d.key)}: source ${d.sourceSize}, destination ${d.destinationSize}`,
+        ),
+        `only in destination (not an error): ${formatCount(report.extra.count)}`,
+        report.ok
+          ? 'OK: the destination holds every source object'
+          : 'FAILED: the destination does not hold every source object',
+      ];
+      output.stdout.write(lines.join('\n') + '\n');
+    }
+    return report.ok ? EXIT_OK : EXIT_INCOMPLETE;
+  } catch (error) {
+    return reportError('verify', error, output);
+  }
+}
+
+if (require.main === module) runMain(() => main(process.argv.slice(2)));
