@@ -6,6 +6,7 @@
  *   npm run restore -- --backup <bucket> --target <bucket> --as-of <ISO 8601 time> [--prefix P]
  *     [--role-arn ARN] [--region R] [--endpoint-url URL] [--dry-run] [--json]
  */
+import { loadConfig } from '../config';
 import {
   bucketFlag,
   byteSizeFlag,
@@ -31,7 +32,13 @@ import { formatBytes, formatCount } from './lib/format';
 import { defaultStateDir, ResumeJournal } from './lib/journal';
 import { requestCostUsd } from './lib/pricing';
 import { ProgressReporter } from './lib/progress';
-import { checkRestore, type RestoreCheckReport, restore, type RestoreResult } from './lib/restore';
+import {
+  checkRestore,
+  type RestoreCheckReport,
+  restore,
+  type RestoreResult,
+  restoreTargetProblem,
+} from './lib/restore';
 import { RunStats } from './lib/run-stats';
 import { signedCopyObjectSender } from './lib/signed-copy';
 
@@ -239,6 +246,8 @@ export async function main(
         `--target is the backup bucket (${backup}); a restore never writes to the backup: restore into another bucket`,
       );
     }
+    const targetProblem = restoreTargetProblem(loadConfig(), target, values['into-production']);
+    if (targetProblem !== undefined) throw new UsageError(targetProblem);
     const asOf = parseAsOf(values['as-of']);
     if (values.acl !== 'bucket-owner-full-control' && values.acl !== 'none') {
       throw new UsageError(

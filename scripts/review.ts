@@ -1,16 +1,9 @@
 import { resolve } from 'node:path';
-import { BastionConfig, exampleConfig } from '../config';
+import { loadConfig } from '../config';
 import { ConfigValidationError, validateConfig } from '../validate-config';
 import { runReview } from './review/run';
 
 // `npm run review`: the security review of what `npm run synth` would deploy.
-// BASTION_CONFIG may name a module that exports `config` (as for synth); else the example.
-function loadConfig(): BastionConfig {
-  const path = process.env.BASTION_CONFIG;
-  if (!path) return exampleConfig;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require(resolve(path)) as { config: BastionConfig }).config;
-}
 
 async function main(): Promise<number> {
   const config = loadConfig();

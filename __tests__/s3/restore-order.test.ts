@@ -2,7 +2,8 @@
 // real server, so they are built here as the listing would return them.
 import type { DeleteMarkerEntry, ObjectVersion } from '@aws-sdk/client-s3';
 import { parseAsOf } from '../../scripts/restore';
-import { compareContent } from '../../scripts/lib/restore';
+import { exampleConfig } from '../../config';
+import { compareContent, restoreTargetProblem } from '../../scripts/lib/restore';
 import {
   entryOrderOf,
   keysAtTime,
@@ -149,5 +150,26 @@ describe('restore helpers', () => {
     expect(() => parseAsOf('2025-03-01T12:00:00')).toThrow(/with a zone/);
     expect(() => parseAsOf('yesterday')).toThrow(/ISO 8601/);
     expect(() => parseAsOf(undefined)).toThrow(/--as-of/);
+  });
+});
+
+describe('restore targets named by the config', () => {
+  const [assets] = exampleConfig.sourceBuckets;
+
+  it('refuses a backup bucket of the config as the target, even with --into-production', () => {
+    expect(restoreTargetProblem(exampleConfig, assets.backupBucketName, true)).toMatch(
+      /is a backup bucket \(sourceBuckets\[0\]\.backupBucketName in the config\)/,
+    );
+  });
+
+  it('needs --into-production for a production bucket of the config', () => {
+    expect(restoreTargetProblem(exampleConfig, assets.name, false)).toMatch(
+      /is a production bucket \(sourceBuckets\[0\]\.name in the config\): restoring into it needs --into-production/,
+    );
+    expect(restoreTargetProblem(exampleConfig, assets.name, true)).toBeUndefined();
+  });
+
+  it('lets any other bucket be a target', () => {
+    expect(restoreTargetProblem(exampleConfig, 'example-restore-staging', false)).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { BastionConfig } from '../../config';
 import { CopyEngine, type CopyTask, MAX_SINGLE_COPY_BYTES } from './copy-engine';
 import { UsageError } from './errors';
 import { ResumeJournal, Watermark } from './journal';
@@ -402,4 +403,24 @@ export async function checkRestore(options: RestoreCheckOptions): Promise<Restor
     }
   }
   return { ...report, ok: report.missing.count === 0 && report.differing.count === 0 };
+}
+
+/**
+ * What the deployment's config says of a restore target: a backup bucket is never a target, and
+ * a production (source) bucket is one only with --into-production. Undefined when it may go on.
+ */
+export function restoreTargetProblem(
+  config: BastionConfig,
+  target: string,
+  intoProduction: boolean,
+): string | undefined {
+  const backupIndex = config.sourceBuckets.findIndex((b) => b.backupBucketName === target);
+  if (backupIndex >= 0) {
+    return `--target ${target} is a backup bucket (sourceBuckets[${backupIndex}].backupBucketName in the config): a restore never writes to a backup`;
+  }
+  const sourceIndex = config.sourceBuckets.findIndex((b) => b.name === target);
+  if (sourceIndex >= 0 && !intoProduction) {
+    return `--target ${target} is a production bucket (sourceBuckets[${sourceIndex}].name in the config): restoring into it needs --into-production, and then only keys whose content differs are written`;
+  }
+  return undefined;
 }
