@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+
 /**
  * The typed configuration of an s3-bastion-backup deployment, and the example deployment that
  * `cdktf synth` builds out of the box. Adapt `exampleConfig` (or write your own `BastionConfig`)
@@ -259,3 +261,14 @@ export const exampleConfig: BastionConfig = {
     failedReplicationsPer15Minutes: 1,
   },
 };
+
+/**
+ * The deployment's config: the module named by BASTION_CONFIG (which exports `config`), else the
+ * example above. Synth, the review and the tools all read the same one.
+ */
+export function loadConfig(): BastionConfig {
+  const path = process.env.BASTION_CONFIG;
+  if (!path) return exampleConfig;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require(resolve(path)) as { config: BastionConfig }).config;
+}

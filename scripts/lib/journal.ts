@@ -10,6 +10,8 @@ export interface JournalState {
   readonly source: string;
   readonly destination: string;
   readonly prefix: string;
+  /** Anything else that makes two runs different work (the restore's --as-of). */
+  readonly scope?: string;
   readonly watermark?: string;
   readonly updatedAt: string;
 }
@@ -33,7 +35,14 @@ export class ResumeJournal {
   ) {
     const id = createHash('sha256')
       .update(
-        JSON.stringify([identity.tool, identity.source, identity.destination, identity.prefix]),
+        JSON.stringify([
+          identity.tool,
+          identity.source,
+          identity.destination,
+          identity.prefix,
+          // Only when set, so that the journals of tools without a scope keep their file names.
+          ...(identity.scope === undefined ? [] : [identity.scope]),
+        ]),
       )
       .digest('hex')
       .slice(0, 24);
@@ -53,7 +62,8 @@ export class ResumeJournal {
       state.tool === this.identity.tool &&
       state.source === this.identity.source &&
       state.destination === this.identity.destination &&
-      state.prefix === this.identity.prefix;
+      state.prefix === this.identity.prefix &&
+      state.scope === this.identity.scope;
     return same ? state : undefined;
   }
 

@@ -1,0 +1,248 @@
+import { runSimulation } from '@cloud-copilot/iam-simulate';
+import { exampleConfig } from '../../config';
+import { ActorId } from '../../scripts/review/actors';
+import { evaluate } from '../../scripts/review/evaluate';
+import { Cell } from '../../scripts/review/matrix';
+import { renderReport, reportPasses } from '../../scripts/review/report';
+import { Review, passes, reviewDocuments } from '../../scripts/review/review';
+import { isMutating } from '../../scripts/review/s3-actions';
+import { PUT_OBJECT_VARIANTS } from '../../scripts/review/variants';
+import { synthesizedDocuments } from './synthesized-example';
+
+/**
+ * The proof of the threat model (../shared/DESIGN.md) on the example config: every document is
+ * read back from a synthesized cdktf.out and evaluated by an IAM evaluator, for every actor, every
+ * S3 action that takes a bucket or an object, over TLS and without.
+ */
+let review: Review;
+beforeAll(async () => {
+  review = await reviewDocuments(exampleConfig, synthesizedDocuments());
+});
+
+const backupBuckets = exampleConfig.sourceBuckets.map((b) => b.backupBucketName);
+
+function deployed(bucket: string, actor: ActorId, tls = true): Cell[] {
+  const cells = review.buckets
+    .find((b) => b.source.backupBucketName === bucket)!
+    .cells.filter((c) => c.layer === 'deployed' && c.actor === actor && c.tls === tls);
+  expect(cells.length).toBeGreaterThan(100);
+  return cells;
+}
+
+const allowed = (cells: Cell[]) =>
+  cells
+    .filter((c) => c.result === 'Allowed')
+    .map((c) => c.key)
+    .sort();
+
+describe('the access proof on the example config', () => {
+  it('finds no violation in any layer, bucket or document', () => {
+    expect(review.findings).toEqual([]);
+    expect(review.documentFindings).toEqual([]);
+    expect(passes(review)).toBe(true);
+    expect(review.buckets.map((b) => b.source.backupBucketName)).toEqual(backupBuckets);
+  });
+
+  it('evaluates every S3 action that takes a bucket or an object, and says which it cannot', () => {
+    const evaluated = new Set(review.buckets[0].cells.map((c) => c.action));
+    expect(evaluated.size).toBe(review.catalog.evaluated.length);
+    expect(evaluated.size).toBeGreaterThan(100);
+    expect(evaluated).toContain('s3:PutBucketVersioning');
+    // Account-level and other resource types never consult a bucket policy.
+    const notApplicable = review.catalog.notApplicable.map((a) => a.action);
+    expect(notApplicable).toContain('s3:PutAccountPublicAccessBlock');
+    expect(notApplicable).not.toContain('s3:DeleteObject');
+  });
+
+  describe.each(backupBuckets)('backup bucket %s', (bucket) => {
+    it('denies the primary-account admin every S3 action on the bucket and its objects', () => {
+      const cells = deployed(bucket, 'primary-admin');
+      expect(allowed(cells)).toEqual([]);
+      // Cross-account: its Allow * is not enough, and the bucket policy names only the roles.
+      expect(cells.some((c) => c.action === 's3:DeleteObjectVersion')).toBe(true);
+    });
+
+    it('allows the replication role exactly the replication writes and the bucket reads', () => {
+      expect(allowed(deployed(bucket, 'replication-role'))).toEqual([
+        'bucket s3:GetBucketVersioning',
+        'bucket s3:ListBucket',
+        'object s3:ObjectOwnerOverrideToBucketOwner',
+        'object s3:ReplicateDelete',
+        'object s3:ReplicateObject',
+        'object s3:ReplicateTags',
+      ]);
+    });
+
+    it('allows the backfill role exactly ListBucket and PutObject with If-None-Match *', () => {
+      expect(allowed(deployed(bucket, 'backfill-role'))).toEqual([
+        'bucket s3:ListBucket',
+        'object s3:PutObject [if-none-match+bucket-owner-full-control]',
+        'object s3:PutObject [if-none-match]',
+        'object s3:PutObject [multipart-step]',
+      ]);
+      const denied = deployed(bucket, 'backfill-role')
+        .filter((c) => c.action === 's3:PutObject' && c.result !== 'Allowed')
+        .map((c) => c.variant.id)
+        .sort();
+      expect(denied).toEqual([
+        'if-none-match+public-read',
+        'multipart-step+public-read',
+        'overwrite',
+      ]);
+      expect(PUT_OBJECT_VARIANTS).toHaveLength(6);
+    });
+
+    it('bounds a take-over of either role by the bucket policy: the same grants, no more', () => {
+      expect(allowed(deployed(bucket, 'replication-role-taken-over'))).toEqual(
+        allowed(deployed(bucket, 'replication-role')),
+      );
+      expect(allowed(deployed(bucket, 'backfill-role-taken-over'))).toEqual(
+        allowed(deployed(bucket, 'backfill-role')),
+      );
+    });
+
+    it('lets the restore role read every version, and nothing that is not a read', () => {
+      const cells = deployed(bucket, 'restore-role');
+      const mutating = new Set(review.catalog.evaluated.filter(isMutating).map((a) => a.action));
+      const granted = cells.filter((c) => c.result === 'Allowed');
+      expect(granted.filter((c) => mutating.has(c.action))).toEqual([]);
+      expect(allowed(cells)).toEqual(
+        expect.arrayContaining(['bucket s3:ListBucketVersions', 'object s3:GetObjectVersion']),
+      );
+    });
+
+    it.each([
+      'anonymous',
+      'other-account',
+      'batch-replication-role',
+      'backup-principal-without-grants',
+    ] as const)('allows %s nothing', (actor) => {
+      expect(allowed(deployed(bucket, actor))).toEqual([]);
+    });
+
+    it('allows nothing at all without TLS, to any actor', () => {
+      const withoutTls = review.buckets
+        .find((b) => b.source.backupBucketName === bucket)!
+        .cells.filter((c) => c.layer === 'deployed' && !c.tls);
+      expect(withoutTls.length).toBeGreaterThan(1000);
+      expect(withoutTls.filter((c) => c.result === 'Allowed')).toEqual([]);
+      expect(
+        withoutTls.every(
+          (c) =>
+            c.actor === 'backup-principal-without-grants' ||
+            c.deniedBy.includes('DenyInsecureTransport'),
+        ),
+      ).toBe(true);
+    });
+  });
+});
+
+describe('the evaluator pitfall the proof avoids', () => {
+  it('does not derive aws:SecureTransport: a Deny on the missing key silently does not fire', async () => {
+    const replication = review.actors.find((a) => a.id === 'replication-role')!;
+    const resource = `arn:aws:s3:::${backupBuckets[0]}/k`;
+    const simulate = (contextVariables: Record<string, string>) =>
+      runSimulation(
+        {
+          request: {
+            principal: replication.principal,
+            action: 's3:ReplicateObject',
+            resource: { resource, accountId: exampleConfig.backup.accountId },
+            contextVariables,
+          },
+          identityPolicies: replication.identityPolicies.map((p) => ({ ...p })),
+          serviceControlPolicies: [],
+          resourceControlPolicies: [],
+          resourcePolicy: review.buckets[0].policy,
+        },
+        {},
+      );
+    const principalKeys = {
+      'aws:PrincipalArn': replication.principalArn!,
+      'aws:PrincipalAccount': replication.principalAccount!,
+    };
+    const missing = await simulate(principalKeys);
+    expect(missing.resultType !== 'error' && missing.overallResult).toBe('Allowed');
+    const plain = await simulate({ ...principalKeys, 'aws:SecureTransport': 'false' });
+    expect(plain.resultType !== 'error' && plain.overallResult).toBe('ExplicitlyDenied');
+    // evaluate() always sets the key from the request, so the matrix cannot fall into it.
+    const viaEvaluate = await evaluate({
+      actor: replication,
+      action: 's3:ReplicateObject',
+      resource,
+      resourceAccount: exampleConfig.backup.accountId,
+      resourcePolicy: review.buckets[0].policy,
+      secureTransport: false,
+      context: {},
+    });
+    expect(viaEvaluate).toEqual({
+      result: 'ExplicitlyDenied',
+      deniedBy: ['DenyInsecureTransport'],
+    });
+  });
+});
+
+describe('the roles on the source buckets (identity policies)', () => {
+  it('match the expected data: the backfill role reads and lists, and writes nothing', () => {
+    const cells = review.buckets.flatMap((b) => b.sourceCells);
+    const backfill = cells.filter((c) => c.actor === 'backfill-role' && c.result === 'Allowed');
+    expect([...new Set(backfill.map((c) => c.key))].sort()).toEqual([
+      'bucket s3:GetBucketLocation',
+      'bucket s3:ListBucket',
+      'object s3:GetObject',
+      'object s3:GetObjectTagging',
+    ]);
+  });
+});
+
+describe('the security review report', () => {
+  it('holds the summary table, the guardrails and the residual risks, and passes', () => {
+    const report = renderReport(review);
+    expect(report).toContain('**Result: every invariant holds.**');
+    expect(report).toContain(
+      '| primary-account admin (Action * on Resource *) | nothing | nothing | nothing | yes |',
+    );
+    expect(report).toMatch(/can write delete markers and new versions into the backup/);
+    expect(report).toMatch(/survive the retention window/);
+    for (const sid of review.buckets[0].policy.Statement.map((s) => s.Sid)) {
+      expect(report).toContain(`| ${sid} |`);
+    }
+    expect(report).not.toMatch(/\/tmp\/|\/work\//);
+    expect(reportPasses(review)).toBe(true);
+  });
+
+  it('reports a finding and fails when an invariant fails', () => {
+    const broken: Review = {
+      ...review,
+      findings: [
+        {
+          layer: 'deployed',
+          bucket: backupBuckets[0],
+          actor: 'primary-admin',
+          message: 'allowed, not expected: object s3:DeleteObjectVersion',
+        },
+      ],
+    };
+    const report = renderReport(broken);
+    expect(report).toContain('**Result: 1 finding(s).**');
+    expect(report).toContain(
+      `- ${backupBuckets[0]} (deployed) primary-admin: allowed, not expected: object s3:DeleteObjectVersion`,
+    );
+    expect(report).toMatch(/\| primary-account admin .*\| NO \|/);
+    expect(reportPasses(broken)).toBe(false);
+  });
+
+  it('fails when a Deny has no description of what it prevents', () => {
+    const [bucket] = review.buckets;
+    const policy = {
+      ...bucket.policy,
+      Statement: [
+        ...bucket.policy.Statement,
+        { ...bucket.policy.Statement[0], Sid: 'DenyNewThing' },
+      ],
+    };
+    const undocumented: Review = { ...review, buckets: [{ ...bucket, policy }] };
+    expect(renderReport(undocumented)).toContain('the Deny DenyNewThing has no description');
+    expect(reportPasses(undocumented)).toBe(false);
+  });
+});

@@ -1,0 +1,18 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BastionConfig, exampleConfig } from '../../config';
+import { SynthesizedIamDocument } from '../../scripts/lib/synthesized';
+import { synthesizeDocuments } from '../../scripts/review/synth';
+
+/** Every IAM document of a config, synthesized into a temporary cdktf.out and read back. */
+export function synthesizedDocuments(
+  config: BastionConfig = exampleConfig,
+): SynthesizedIamDocument[] {
+  const outdir = mkdtempSync(join(tmpdir(), 'bastion-policies-'));
+  try {
+    return synthesizeDocuments(config, outdir);
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
