@@ -81,13 +81,14 @@ if [ -f "$D/run/rgw.fgpid" ] && healthy; then
 fi
 
 if ! command -v radosgw >/dev/null || ! command -v ceph-osd >/dev/null ||
-  ! command -v ceph-mon >/dev/null || ! command -v uuidgen >/dev/null; then
-  echo "test-s3-server: installing radosgw ceph-mon ceph-osd uuid-runtime (apt-get)" >&2
+  ! command -v ceph-mon >/dev/null || ! command -v uuidgen >/dev/null ||
+  ! command -v curl >/dev/null; then
+  echo "test-s3-server: installing radosgw ceph-mon ceph-osd uuid-runtime curl (apt-get)" >&2
   SUDO=()
   [ "$(id -u)" -eq 0 ] || SUDO=(sudo)
   ("${SUDO[@]}" apt-get update -qq &&
     DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -qq --no-install-recommends \
-      radosgw ceph-mon ceph-osd uuid-runtime) >&2
+      radosgw ceph-mon ceph-osd uuid-runtime curl ca-certificates) >&2
 fi
 
 [ -d "$D/run" ] && stop

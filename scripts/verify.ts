@@ -5,7 +5,14 @@
  *   npm run verify -- --source <bucket> --destination <bucket> [--prefix P] [--role-arn ARN]
  *     [--region R] [--endpoint-url URL] [--json]
  */
-import { bucketFlag, CONNECTION_FLAGS, parseFlags, roleArnFlag, urlFlag } from './lib/args';
+import {
+  bucketFlag,
+  CONNECTION_FLAGS,
+  parseFlags,
+  positiveIntegerFlag,
+  roleArnFlag,
+  urlFlag,
+} from './lib/args';
 import { EXIT_INCOMPLETE, EXIT_OK, type Output, reportError, runMain } from './lib/cli';
 import { createS3Client } from './lib/clients';
 import { formatBytes, formatCount } from './lib/format';
@@ -48,13 +55,13 @@ export async function main(argv: string[], output: Output = process): Promise<nu
       roleArn: roleArnFlag(values['role-arn'], 'role-arn'),
       maxSockets: 4,
     });
-    const maxKeys = values['max-keys'] === undefined ? 1000 : Number(values['max-keys']);
+    const maxKeys = positiveIntegerFlag(values['max-keys'], 'max-keys', 1000);
     const report = await verify({
       client,
       sourceBucket: source,
       destinationBucket: destination,
       prefix: values.prefix,
-      maxKeysReported: Number.isInteger(maxKeys) && maxKeys >= 0 ? maxKeys : 1000,
+      maxKeysReported: maxKeys,
     });
     if (values.json) {
       output.stdout.write(

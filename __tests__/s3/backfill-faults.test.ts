@@ -53,7 +53,7 @@ describe('backfill under faults, interruption and errors', () => {
   let stateDir: string;
   const source = uniqueBucketName('bff-src');
   const destination = uniqueBucketName('bff-dst');
-  const objectsPerPrefix = { flaky: 400, resume: 400, interrupt: 200 };
+  const objectsPerPrefix = { flaky: 400, resume: 400, interrupt: 300 };
 
   beforeAll(async () => {
     server = await useS3Server();
