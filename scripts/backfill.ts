@@ -95,7 +95,7 @@ function summaryJson(source: string, destination: string, prefix: string, result
     source,
     destination,
     prefix,
-    complete: stats.listingDone && stats.objectsFailed === 0 && !result.interrupted,
+    complete: result.complete,
     resumedAfter: result.resumedAfter ?? null,
     copied: { objects: stats.objectsCopied, bytes: stats.bytesCopied },
     alreadyPresent: { objects: stats.objectsAlreadyPresent, bytes: stats.bytesAlreadyPresent },

@@ -1,4 +1,4 @@
-import { forEachBounded } from '../../scripts/lib/pool';
+import { forEachBounded, readAhead } from '../../scripts/lib/pool';
 import { Watermark } from '../../scripts/lib/journal';
 import { AdaptiveRateLimiter } from '../../scripts/lib/rate-limiter';
 import { backoffDelayMs, isRetryable, isThrottle, withRetries } from '../../scripts/lib/retry';
@@ -53,6 +53,56 @@ describe('forEachBounded', () => {
         i === 2 ? Promise.reject(new Error('boom')) : Promise.resolve(),
       ),
     ).rejects.toThrow('boom');
+  });
+});
+
+describe('readAhead', () => {
+  it('runs at most `capacity` items ahead of the consumer and yields every item in order', async () => {
+    let produced = 0;
+    let consumed = 0;
+    let maxAhead = 0;
+    async function* source() {
+      for (let i = 0; i < 5000; i++) {
+        produced++;
+        maxAhead = Math.max(maxAhead, produced - consumed);
+        yield await Promise.resolve(i);
+      }
+    }
+    const seen: number[] = [];
+    for await (const item of readAhead(source(), 100)) {
+      consumed++;
+      seen.push(item);
+      if (item % 500 === 0) await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    expect(seen).toEqual(Array.from({ length: 5000 }, (_, i) => i));
+    // It did read ahead, and never by more than the capacity (plus the one being produced).
+    expect(maxAhead).toBeGreaterThan(50);
+    expect(maxAhead).toBeLessThanOrEqual(101);
+  });
+
+  it('passes a source failure on after the items before it, and closes the source on an early stop', async () => {
+    async function* failing() {
+      yield await Promise.resolve(1);
+      throw new Error('listing failed');
+    }
+    const seen: number[] = [];
+    await expect(
+      (async () => {
+        for await (const item of readAhead(failing(), 10)) seen.push(item);
+      })(),
+    ).rejects.toThrow('listing failed');
+    expect(seen).toEqual([1]);
+
+    let closed = false;
+    async function* endless() {
+      try {
+        for (let i = 0; ; i++) yield await Promise.resolve(i);
+      } finally {
+        closed = true;
+      }
+    }
+    for await (const item of readAhead(endless(), 10)) if (item === 3) break;
+    expect(closed).toBe(true);
   });
 });
 

@@ -4,11 +4,19 @@ import { UsageError } from './errors';
 import { ResumeJournal, Watermark } from './journal';
 import { type ListedObject, listObjects } from './listing';
 import { mergeDiff } from './merge-diff';
+import { readAhead } from './pool';
 import { requestCostUsd } from './pricing';
 import type { AdaptiveRateLimiter } from './rate-limiter';
 import type { RetryPolicy } from './retry';
 import { RunStats } from './run-stats';
 import type { CopyObjectSender } from './signed-copy';
+
+/**
+ * Objects to copy that the listing may run ahead of the copies: a few MB of memory, enough to
+ * know the total (and so an ETA) at once for buckets of up to this size, and to keep listing
+ * latency out of the copy path.
+ */
+const READ_AHEAD_OBJECTS = 20_000;
 
 export interface BackfillOptions {
   readonly client: S3Client;
@@ -55,7 +63,9 @@ export interface BackfillResult {
   readonly conflicts: number;
   /** The watermark this run started after, when it resumed an interrupted run. */
   readonly resumedAfter?: string;
-  /** The run ended because it was asked to stop (Ctrl-C) before the listing was done. */
+  /** Every listed source object was copied or found present: nothing left to do. */
+  readonly complete: boolean;
+  /** The run was asked to stop (Ctrl-C) before it was complete. */
   readonly interrupted: boolean;
   readonly dryRun?: DryRunEstimate;
   readonly journalPath?: string;
@@ -162,6 +172,7 @@ export async function backfill(options: BackfillOptions): Promise<BackfillResult
       stats,
       conflicts,
       resumedAfter,
+      complete: false,
       interrupted: options.signal?.aborted === true,
       dryRun: { objects, bytes, requests, requestCostUsd: requestCostUsd(requests) },
     };
@@ -194,22 +205,28 @@ export async function backfill(options: BackfillOptions): Promise<BackfillResult
   });
 
   async function* tasks(): AsyncGenerator<CopyTask> {
-    for await (const object of missingObjects()) yield toTask(object);
+    for await (const object of readAhead(missingObjects(), READ_AHEAD_OBJECTS)) {
+      yield toTask(object);
+    }
   }
 
+  // Each listed object ends as copied, present, gone or failed: when all have, the run is done
+  // (the listing can be over long before the copies are, it reads ahead).
+  const isComplete = () =>
+    stats.listingDone && stats.objectsFailed === 0 && stats.objectsDone >= stats.objectsListed;
   try {
     await engine.run(tasks());
   } finally {
-    const finished = stats.listingDone && stats.objectsFailed === 0 && !options.signal?.aborted;
     // Nothing done yet (a run that failed on its first request) leaves nothing to resume either.
-    if (finished || watermark.value === undefined) journal?.remove();
+    if (isComplete() || watermark.value === undefined) journal?.remove();
     else journal?.save(watermark.value);
   }
   return {
     stats,
     conflicts,
     resumedAfter,
-    interrupted: options.signal?.aborted === true && !stats.listingDone,
+    complete: isComplete(),
+    interrupted: options.signal?.aborted === true && !isComplete(),
     journalPath: journal?.path,
   };
 }

@@ -45,3 +45,71 @@ export async function forEachBounded<T>(
   if (failure !== undefined || signal?.aborted) await iterator.return?.();
   if (failure !== undefined) throw failure;
 }
+
+/**
+ * Pulls up to `capacity` items of `source` ahead of the consumer, in the background. The backfill
+ * reads its listings ahead of the copies so that a page boundary never stalls the copy workers,
+ * and so that the total (and an ETA) is known early for all but the largest buckets. Memory is
+ * bounded by `capacity`, not by the source.
+ */
+export async function* readAhead<T>(source: AsyncIterable<T>, capacity: number): AsyncGenerator<T> {
+  const iterator = source[Symbol.asyncIterator]();
+  let buffer: T[] = [];
+  let head = 0;
+  let finished = false;
+  let stopped = false;
+  let failure: Error | undefined;
+  let wakeConsumer: (() => void) | undefined;
+  let wakeProducer: (() => void) | undefined;
+  const wake = (which: 'consumer' | 'producer') => {
+    const resume = which === 'consumer' ? wakeConsumer : wakeProducer;
+    if (which === 'consumer') wakeConsumer = undefined;
+    else wakeProducer = undefined;
+    resume?.();
+  };
+  const pump = (async () => {
+    try {
+      while (!stopped) {
+        if (buffer.length - head >= capacity) {
+          await new Promise<void>((resolve) => (wakeProducer = resolve));
+          continue;
+        }
+        const result = await iterator.next();
+        if (result.done) break;
+        buffer.push(result.value);
+        wake('consumer');
+      }
+    } catch (error) {
+      failure =
+        error instanceof Error ? error : new Error('read-ahead source failed', { cause: error });
+    } finally {
+      finished = true;
+      wake('consumer');
+    }
+  })();
+  try {
+    for (;;) {
+      if (head < buffer.length) {
+        const item = buffer[head++];
+        // Drop consumed items now and then: shift() on a large array would copy it each time.
+        if (head > 1024 && head * 2 > buffer.length) {
+          buffer = buffer.slice(head);
+          head = 0;
+        }
+        wake('producer');
+        yield item;
+        continue;
+      }
+      if (finished) {
+        if (failure !== undefined) throw failure;
+        return;
+      }
+      await new Promise<void>((resolve) => (wakeConsumer = resolve));
+    }
+  } finally {
+    stopped = true;
+    wake('producer');
+    await pump;
+    if (!finished || failure === undefined) await iterator.return?.();
+  }
+}

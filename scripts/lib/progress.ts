@@ -16,8 +16,9 @@ export function progressLine(stats: RunStats, barWidth = 0): string {
   const byteRate = (stats.bytesCopied + stats.bytesAlreadyPresent) / seconds;
   const total = stats.listingDone ? stats.objectsListed : undefined;
   let bar = '';
-  if (barWidth > 0) {
-    const fraction = total === undefined || total === 0 ? 0 : Math.min(1, done / total);
+  // No bar before the total is known: an empty bar that suddenly fills would mislead.
+  if (barWidth > 0 && total !== undefined) {
+    const fraction = total === 0 ? 1 : Math.min(1, done / total);
     const filled = Math.round(fraction * barWidth);
     bar = `[${'#'.repeat(filled)}${'-'.repeat(barWidth - filled)}] `;
   }
