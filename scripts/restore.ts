@@ -23,7 +23,7 @@ import {
   EXIT_OK,
   type Output,
   reportError,
-  runMain,
+  runInterruptibleMain,
 } from './lib/cli';
 import { createS3Client } from './lib/clients';
 import { MAX_SINGLE_COPY_BYTES } from './lib/copy-engine';
@@ -346,13 +346,5 @@ export async function main(
 }
 
 if (require.main === module) {
-  const stop = new AbortController();
-  const onSignal = () => {
-    if (stop.signal.aborted) process.exit(EXIT_INTERRUPTED);
-    process.stderr.write('\nrestore: stopping after the copies in flight (again to quit now)\n');
-    stop.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  runMain(() => main(process.argv.slice(2), process, stop.signal));
+  runInterruptibleMain('restore', (signal) => main(process.argv.slice(2), process, signal));
 }

@@ -1,11 +1,11 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { CopyEngine, type CopyTask, MAX_SINGLE_COPY_BYTES } from './copy-engine';
+import { type CopyTask } from './copy-engine';
+import { type DryRunEstimate, estimateCopies, runJournaledCopies } from './copy-job';
 import { UsageError } from './errors';
-import { ResumeJournal, Watermark } from './journal';
+import { ResumeJournal } from './journal';
 import { type ListedObject, listObjects } from './listing';
 import { mergeDiff } from './merge-diff';
 import { readAhead } from './pool';
-import { requestCostUsd } from './pricing';
 import type { AdaptiveRateLimiter } from './rate-limiter';
 import type { RetryPolicy } from './retry';
 import { RunStats } from './run-stats';
@@ -47,14 +47,6 @@ export interface BackfillOptions {
   readonly onWouldCopy?: (object: ListedObject) => void;
   /** Called for each key whose destination object differs in size (never overwritten). */
   readonly onConflict?: (source: ListedObject, destination: ListedObject) => void;
-}
-
-export interface DryRunEstimate {
-  readonly objects: number;
-  readonly bytes: number;
-  /** Requests a real run would send, by type, and their price at list prices. */
-  readonly requests: Record<string, number>;
-  readonly requestCostUsd: number;
 }
 
 export interface BackfillResult {
@@ -147,62 +139,22 @@ export async function backfill(options: BackfillOptions): Promise<BackfillResult
   });
 
   if (options.dryRun) {
-    const threshold = options.multipartThresholdBytes ?? MAX_SINGLE_COPY_BYTES;
-    const partSize = options.partSizeBytes ?? 512 * 1024 ** 2;
-    const requests: Record<string, number> = {};
-    const add = (type: string, n: number) => (requests[type] = (requests[type] ?? 0) + n);
-    let objects = 0;
-    let bytes = 0;
-    for await (const object of missingObjects()) {
-      if (options.signal?.aborted) break;
-      objects++;
-      bytes += object.size;
-      if (object.size > threshold) {
-        for (const type of ['HeadObject', 'GetObjectTagging', 'CreateMultipartUpload'])
-          add(type, 1);
-        add('UploadPartCopy', Math.ceil(object.size / Math.max(partSize, object.size / 10_000)));
-        add('CompleteMultipartUpload', 1);
-      } else {
-        add('CopyObject', 1);
-      }
-      options.onWouldCopy?.(object);
-    }
-    for (const [type, n] of Object.entries(stats.requests)) add(type, n);
+    const dryRun = await estimateCopies(missingObjects(), {
+      multipartThresholdBytes: options.multipartThresholdBytes,
+      partSizeBytes: options.partSizeBytes,
+      signal: options.signal,
+      requestsSoFar: stats.requests,
+      onItem: options.onWouldCopy,
+    });
     return {
       stats,
       conflicts,
       resumedAfter,
       complete: false,
       interrupted: options.signal?.aborted === true,
-      dryRun: { objects, bytes, requests, requestCostUsd: requestCostUsd(requests) },
+      dryRun,
     };
   }
-
-  const watermark = new Watermark(resumedAfter);
-  const tickets = new Map<CopyTask, number>();
-  let lastSaved = Date.now();
-  const engine = new CopyEngine({
-    client,
-    concurrency: options.concurrency ?? 128,
-    multipartThresholdBytes: options.multipartThresholdBytes,
-    partSizeBytes: options.partSizeBytes,
-    acl: options.acl,
-    stats,
-    signal: options.signal,
-    retryPolicy: options.retryPolicy,
-    rateLimiter: options.rateLimiter,
-    copyObject: options.copyObject,
-    onTaskStart: (task) => tickets.set(task, watermark.start(task.sourceKey)),
-    onTaskDone: (task, outcome) => {
-      watermark.finish(tickets.get(task) ?? -1, outcome !== 'failed');
-      tickets.delete(task);
-      // Saved every second: a crash redoes at most a second of copies, which the diff skips.
-      if (journal !== undefined && Date.now() - lastSaved > 1000) {
-        lastSaved = Date.now();
-        journal.save(watermark.value);
-      }
-    },
-  });
 
   async function* tasks(): AsyncGenerator<CopyTask> {
     for await (const object of readAhead(missingObjects(), READ_AHEAD_OBJECTS)) {
@@ -214,13 +166,24 @@ export async function backfill(options: BackfillOptions): Promise<BackfillResult
   // (the listing can be over long before the copies are, it reads ahead).
   const isComplete = () =>
     stats.listingDone && stats.objectsFailed === 0 && stats.objectsDone >= stats.objectsListed;
-  try {
-    await engine.run(tasks());
-  } finally {
-    // Nothing done yet (a run that failed on its first request) leaves nothing to resume either.
-    if (isComplete() || watermark.value === undefined) journal?.remove();
-    else journal?.save(watermark.value);
-  }
+  await runJournaledCopies(
+    tasks(),
+    {
+      client,
+      concurrency: options.concurrency ?? 128,
+      multipartThresholdBytes: options.multipartThresholdBytes,
+      partSizeBytes: options.partSizeBytes,
+      acl: options.acl,
+      stats,
+      signal: options.signal,
+      retryPolicy: options.retryPolicy,
+      rateLimiter: options.rateLimiter,
+      copyObject: options.copyObject,
+    },
+    journal,
+    resumedAfter,
+    isComplete,
+  );
   return {
     stats,
     conflicts,

@@ -43,3 +43,22 @@ export function runMain(main: () => Promise<number>): void {
     },
   );
 }
+
+/**
+ * Runs a copying CLI main with Ctrl-C / SIGTERM handling: the first signal stops taking new work
+ * (copies in flight finish, the resume journal stays), a second one quits at once.
+ */
+export function runInterruptibleMain(
+  tool: string,
+  main: (signal: AbortSignal) => Promise<number>,
+): void {
+  const stop = new AbortController();
+  const onSignal = () => {
+    if (stop.signal.aborted) process.exit(EXIT_INTERRUPTED);
+    process.stderr.write(`\n${tool}: stopping after the copies in flight (again to quit now)\n`);
+    stop.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  runMain(() => main(stop.signal));
+}

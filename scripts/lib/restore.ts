@@ -1,11 +1,11 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { BastionConfig } from '../../config';
-import { CopyEngine, type CopyTask, MAX_SINGLE_COPY_BYTES } from './copy-engine';
+import { type CopyTask } from './copy-engine';
+import { type DryRunEstimate, estimateCopies, runJournaledCopies } from './copy-job';
 import { UsageError } from './errors';
-import { ResumeJournal, Watermark } from './journal';
+import { ResumeJournal } from './journal';
 import { type ListedObject, listObjects } from './listing';
 import { mergeDiff } from './merge-diff';
-import { requestCostUsd } from './pricing';
 import type { AdaptiveRateLimiter } from './rate-limiter';
 import type { RetryPolicy } from './retry';
 import { RunStats } from './run-stats';
@@ -83,12 +83,7 @@ export interface RestoreResult {
   readonly conflicts: number;
   readonly resumedAfter?: string;
   readonly interrupted: boolean;
-  readonly dryRun?: {
-    readonly objects: number;
-    readonly bytes: number;
-    readonly requests: Record<string, number>;
-    readonly requestCostUsd: number;
-  };
+  readonly dryRun?: DryRunEstimate;
   readonly journalPath?: string;
 }
 
@@ -255,69 +250,40 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
   }
 
   if (options.dryRun) {
-    const threshold = options.multipartThresholdBytes ?? MAX_SINGLE_COPY_BYTES;
-    const partSize = options.partSizeBytes ?? 512 * 1024 ** 2;
-    const requests: Record<string, number> = {};
-    const add = (type: string, n: number) => (requests[type] = (requests[type] ?? 0) + n);
-    let objects = 0;
-    let bytes = 0;
-    for await (const task of writes()) {
-      if (options.signal?.aborted) break;
-      objects++;
-      bytes += task.size;
-      if (task.size > threshold) {
-        for (const type of ['HeadObject', 'GetObjectTagging', 'CreateMultipartUpload'])
-          add(type, 1);
-        add('UploadPartCopy', Math.ceil(task.size / Math.max(partSize, task.size / 10_000)));
-        add('CompleteMultipartUpload', 1);
-      } else {
-        add('CopyObject', 1);
-      }
-    }
-    for (const [type, n] of Object.entries(stats.requests)) add(type, n);
+    const dryRun = await estimateCopies(writes(), {
+      multipartThresholdBytes: options.multipartThresholdBytes,
+      partSizeBytes: options.partSizeBytes,
+      signal: options.signal,
+      requestsSoFar: stats.requests,
+    });
     return {
       stats,
       plan,
       conflicts,
       resumedAfter,
       interrupted: options.signal?.aborted === true,
-      dryRun: { objects, bytes, requests, requestCostUsd: requestCostUsd(requests) },
+      dryRun,
     };
   }
 
-  const watermark = new Watermark(resumedAfter);
-  const tickets = new Map<CopyTask, number>();
-  let lastSaved = Date.now();
-  const engine = new CopyEngine({
-    client,
-    concurrency: options.concurrency ?? 128,
-    multipartThresholdBytes: options.multipartThresholdBytes,
-    partSizeBytes: options.partSizeBytes,
-    acl: options.acl ?? 'none',
-    stats,
-    signal: options.signal,
-    retryPolicy: options.retryPolicy,
-    rateLimiter: options.rateLimiter,
-    copyObject: options.copyObject,
-    onTaskStart: (task) => tickets.set(task, watermark.start(task.sourceKey)),
-    onTaskDone: (task, outcome) => {
-      watermark.finish(tickets.get(task) ?? -1, outcome !== 'failed');
-      tickets.delete(task);
-      // Saved every second: a crash redoes at most a second of copies, which the merge skips.
-      if (journal !== undefined && Date.now() - lastSaved > 1000) {
-        lastSaved = Date.now();
-        journal.save(watermark.value);
-      }
+  await runJournaledCopies(
+    writes(),
+    {
+      client,
+      concurrency: options.concurrency ?? 128,
+      multipartThresholdBytes: options.multipartThresholdBytes,
+      partSizeBytes: options.partSizeBytes,
+      acl: options.acl ?? 'none',
+      stats,
+      signal: options.signal,
+      retryPolicy: options.retryPolicy,
+      rateLimiter: options.rateLimiter,
+      copyObject: options.copyObject,
     },
-  });
-
-  try {
-    await engine.run(writes());
-  } finally {
-    const finished = stats.listingDone && stats.objectsFailed === 0 && !options.signal?.aborted;
-    if (finished) journal?.remove();
-    else journal?.save(watermark.value);
-  }
+    journal,
+    resumedAfter,
+    () => stats.listingDone && stats.objectsFailed === 0 && !options.signal?.aborted,
+  );
   return {
     stats,
     plan,
