@@ -5,15 +5,7 @@
  *   npm run backfill -- --source <bucket> --destination <bucket> [--prefix P] [--role-arn ARN]
  *     [--region R] [--endpoint-url URL] [--concurrency N] [--dry-run] [--json]
  */
-import {
-  bucketFlag,
-  byteSizeFlag,
-  CONNECTION_FLAGS,
-  parseFlags,
-  positiveIntegerFlag,
-  roleArnFlag,
-  urlFlag,
-} from './lib/args';
+import { bucketFlag, CONNECTION_FLAGS, parseFlags, roleArnFlag } from './lib/args';
 import { backfill, type BackfillResult } from './lib/backfill';
 import {
   EXIT_INCOMPLETE,
@@ -23,20 +15,14 @@ import {
   reportError,
   runInterruptibleMain,
 } from './lib/cli';
-import { assumedRoleCredentials, createS3Client } from './lib/clients';
-import { MAX_SINGLE_COPY_BYTES } from './lib/copy-engine';
+import { assumedRoleCredentials } from './lib/clients';
 import { UsageError } from './lib/errors';
 import { formatBytes, formatCount } from './lib/format';
 import { defaultStateDir } from './lib/journal';
 import { requestCostUsd } from './lib/pricing';
 import { ProgressReporter } from './lib/progress';
 import { RunStats } from './lib/run-stats';
-import { signedCopyObjectSender } from './lib/signed-copy';
-
-// Copies are latency-bound: 128 in flight at ~50 ms each is ~2,500 copies/s, below S3's 3,500
-// writes/s per prefix. Measured on the local RGW (bench/README-backfill.md): 64 -> 128 in flight
-// cut a 2,000-object run from 3.2 s to 2.9 s.
-const DEFAULT_CONCURRENCY = 128;
+import { parseCopySettings } from './lib/copy-settings';
 
 const USAGE = `usage: npm run backfill -- --source <bucket> --destination <bucket> [options]
 
@@ -236,27 +222,7 @@ export async function main(
     if (values.engine !== 'local') {
       throw new UsageError(`--engine must be 'local' or 'batch', got '${values.engine}'`);
     }
-    if (values.acl !== 'bucket-owner-full-control' && values.acl !== 'none') {
-      throw new UsageError(
-        `--acl must be 'bucket-owner-full-control' or 'none', got '${values.acl}'`,
-      );
-    }
-    const concurrency = positiveIntegerFlag(values.concurrency, 'concurrency', DEFAULT_CONCURRENCY);
-    const multipartThreshold = byteSizeFlag(
-      values['multipart-threshold'],
-      'multipart-threshold',
-      MAX_SINGLE_COPY_BYTES,
-    );
-    if (multipartThreshold > MAX_SINGLE_COPY_BYTES) {
-      throw new UsageError('--multipart-threshold cannot exceed 5GiB, the CopyObject limit');
-    }
-    const endpointUrl = urlFlag(values['endpoint-url'], 'endpoint-url');
-    const client = createS3Client({
-      region: values.region,
-      endpointUrl,
-      roleArn: roleArnFlag(values['role-arn'], 'role-arn'),
-      maxSockets: concurrency + 8,
-    });
+    const copy = parseCopySettings(values);
     const stateDir = values['state-dir'] ?? defaultStateDir();
     if (values.restart && !values['dry-run']) {
       // A fresh diff from the first key; the journal is rewritten as the run goes.
@@ -274,22 +240,20 @@ export async function main(
     if (!values.json && !values['dry-run']) progress.start();
     try {
       const result = await backfill({
-        client,
+        client: copy.client,
         sourceBucket: source,
         destinationBucket: destination,
         prefix: values.prefix,
-        concurrency,
+        concurrency: copy.concurrency,
         listDestination: !values['if-none-match-only'],
         dryRun: values['dry-run'],
-        multipartThresholdBytes: multipartThreshold,
-        partSizeBytes: byteSizeFlag(values['part-size'], 'part-size', 512 * 1024 ** 2),
-        acl: values.acl,
+        multipartThresholdBytes: copy.multipartThresholdBytes,
+        partSizeBytes: copy.partSizeBytes,
+        acl: copy.acl,
         stateDir,
         signal,
         stats,
-        copyObject: values['sdk-copy']
-          ? undefined
-          : signedCopyObjectSender(client, { endpointUrl, maxSockets: concurrency + 8 }),
+        copyObject: copy.copyObject,
         onWouldCopy: values.json
           ? undefined
           : (object) => output.stdout.write(`would copy ${object.key} (${object.size} bytes)\n`),

@@ -9,13 +9,10 @@
 import { loadConfig } from '../config';
 import {
   bucketFlag,
-  byteSizeFlag,
   CONNECTION_FLAGS,
   parseFlags,
   positiveIntegerFlag,
   requireFlag,
-  roleArnFlag,
-  urlFlag,
 } from './lib/args';
 import {
   EXIT_INCOMPLETE,
@@ -25,8 +22,6 @@ import {
   reportError,
   runInterruptibleMain,
 } from './lib/cli';
-import { createS3Client } from './lib/clients';
-import { MAX_SINGLE_COPY_BYTES } from './lib/copy-engine';
 import { UsageError } from './lib/errors';
 import { formatBytes, formatCount } from './lib/format';
 import { defaultStateDir, ResumeJournal } from './lib/journal';
@@ -40,10 +35,7 @@ import {
   restoreTargetProblem,
 } from './lib/restore';
 import { RunStats } from './lib/run-stats';
-import { signedCopyObjectSender } from './lib/signed-copy';
-
-/** As the backfill's: copies are latency-bound, and 128 in flight stays below S3's per-prefix rate. */
-const DEFAULT_CONCURRENCY = 128;
+import { parseCopySettings } from './lib/copy-settings';
 
 const USAGE = `usage: npm run restore -- --backup <bucket> --target <bucket> --as-of <time> [options]
 
@@ -249,29 +241,9 @@ export async function main(
     const targetProblem = restoreTargetProblem(loadConfig(), target, values['into-production']);
     if (targetProblem !== undefined) throw new UsageError(targetProblem);
     const asOf = parseAsOf(values['as-of']);
-    if (values.acl !== 'bucket-owner-full-control' && values.acl !== 'none') {
-      throw new UsageError(
-        `--acl must be 'none' or 'bucket-owner-full-control', got '${values.acl}'`,
-      );
-    }
-    const concurrency = positiveIntegerFlag(values.concurrency, 'concurrency', DEFAULT_CONCURRENCY);
-    const multipartThreshold = byteSizeFlag(
-      values['multipart-threshold'],
-      'multipart-threshold',
-      MAX_SINGLE_COPY_BYTES,
-    );
-    if (multipartThreshold > MAX_SINGLE_COPY_BYTES) {
-      throw new UsageError('--multipart-threshold cannot exceed 5GiB, the CopyObject limit');
-    }
+    const copy = parseCopySettings(values);
     const maxKeys = positiveIntegerFlag(values['max-keys'], 'max-keys', 100);
     const pageSize = positiveIntegerFlag(values['page-size'], 'page-size', 1000);
-    const endpointUrl = urlFlag(values['endpoint-url'], 'endpoint-url');
-    const client = createS3Client({
-      region: values.region,
-      endpointUrl,
-      roleArn: roleArnFlag(values['role-arn'], 'role-arn'),
-      maxSockets: concurrency + 8,
-    });
     const stateDir = values['state-dir'] ?? defaultStateDir();
     const intoProduction = values['into-production'];
     if (values.restart && !values['dry-run']) {
@@ -289,25 +261,23 @@ export async function main(
     if (!values.json && !values['dry-run']) progress.start();
     try {
       const result = await restore({
-        client,
+        client: copy.client,
         backupBucket: backup,
         targetBucket: target,
         asOf,
         prefix: values.prefix,
-        concurrency,
+        concurrency: copy.concurrency,
         overwriteDiffering: intoProduction,
         dryRun: values['dry-run'],
-        multipartThresholdBytes: multipartThreshold,
-        partSizeBytes: byteSizeFlag(values['part-size'], 'part-size', 512 * 1024 ** 2),
-        acl: values.acl,
+        multipartThresholdBytes: copy.multipartThresholdBytes,
+        partSizeBytes: copy.partSizeBytes,
+        acl: copy.acl,
         stateDir,
         pageSize,
         maxKeysReported: maxKeys,
         signal,
         stats,
-        copyObject: values['sdk-copy']
-          ? undefined
-          : signedCopyObjectSender(client, { endpointUrl, maxSockets: concurrency + 8 }),
+        copyObject: copy.copyObject,
         onPlanned:
           values.json || !values['dry-run']
             ? undefined
@@ -320,7 +290,7 @@ export async function main(
       const check =
         values.verify && !values['dry-run'] && !result.interrupted && !signal?.aborted
           ? await checkRestore({
-              client,
+              client: copy.client,
               backupBucket: backup,
               targetBucket: target,
               asOf,
