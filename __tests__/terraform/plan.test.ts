@@ -254,6 +254,35 @@ describe('terraform validate and plan, offline, for every stack of the example c
     });
   });
 
+  it('plans Object Lock with its default retention, and the alarms, topic and notifications', async () => {
+    const lockedOutdir = join(workspace.root, 'synth-locked');
+    const app = new App({ outdir: lockedOutdir });
+    buildApp(app, { ...exampleConfig, objectLock: { mode: 'COMPLIANCE', days: 30 } });
+    app.synth();
+    const file = join(lockedOutdir, 'stacks', 'backup-us-west-2', 'cdk.tf.json');
+    const stack = workspace.addStack('backup-us-west-2-locked', [file], { offline: true });
+    await stack.init();
+    expect(await stack.validate()).toMatchObject({ valid: true, errorCount: 0 });
+    await stack.plan();
+    const changes = (await stack.show()).resource_changes ?? [];
+    const ofType = (type: string) =>
+      changes.filter((c) => c.type === type).map((c) => c.change.after ?? {});
+    expect(ofType('aws_s3_bucket').map((v) => v.object_lock_enabled)).toEqual([true, true]);
+    expect(ofType('aws_s3_bucket_object_lock_configuration').map((v) => v.rule)).toEqual([
+      [{ default_retention: [{ mode: 'COMPLIANCE', days: 30, years: null }] }],
+      [{ default_retention: [{ mode: 'COMPLIANCE', days: 30, years: null }] }],
+    ]);
+    expect(ofType('aws_s3_bucket_notification').map((v) => v.eventbridge)).toEqual([true, true]);
+    expect(
+      ofType('aws_cloudwatch_metric_alarm')
+        .map((v) => v.threshold)
+        .sort(),
+    ).toEqual([100, 100, 1000, 1000]);
+    expect(ofType('aws_sns_topic_subscription').map((v) => v.endpoint)).toEqual([
+      'storage-oncall@example.com',
+    ]);
+  });
+
   it('fails terraform validate for an attribute that hashicorp/aws 5.100.0 does not have', async () => {
     const file = join(outdir, 'stacks', 'backup-us-west-2', 'cdk.tf.json');
     const json = JSON.parse(readFileSync(file, 'utf8')) as {
