@@ -18,7 +18,7 @@ import {
 import { assumedRoleCredentials } from './lib/clients';
 import { UsageError } from './lib/errors';
 import { formatBytes, formatCount } from './lib/format';
-import { defaultStateDir } from './lib/journal';
+import { defaultStateDir, ResumeJournal } from './lib/journal';
 import { requestCostUsd } from './lib/pricing';
 import { ProgressReporter } from './lib/progress';
 import { RunStats } from './lib/run-stats';
@@ -226,7 +226,6 @@ export async function main(
     const stateDir = values['state-dir'] ?? defaultStateDir();
     if (values.restart && !values['dry-run']) {
       // A fresh diff from the first key; the journal is rewritten as the run goes.
-      const { ResumeJournal } = await import('./lib/journal');
       new ResumeJournal(stateDir, {
         tool: 'backfill',
         source,

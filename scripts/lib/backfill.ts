@@ -1,15 +1,17 @@
-import type { S3Client } from '@aws-sdk/client-s3';
 import { type CopyTask } from './copy-engine';
-import { type DryRunEstimate, estimateCopies, runJournaledCopies } from './copy-job';
+import {
+  type CopyJobOptions,
+  type DryRunEstimate,
+  engineOptionsOf,
+  estimateCopies,
+  runJournaledCopies,
+} from './copy-job';
 import { UsageError } from './errors';
 import { ResumeJournal } from './journal';
 import { type ListedObject, listObjects } from './listing';
 import { mergeDiff } from './merge-diff';
 import { readAhead } from './pool';
-import type { AdaptiveRateLimiter } from './rate-limiter';
-import type { RetryPolicy } from './retry';
 import { RunStats } from './run-stats';
-import type { CopyObjectSender } from './signed-copy';
 
 /**
  * Objects to copy that the listing may run ahead of the copies: a few MB of memory, enough to
@@ -18,31 +20,15 @@ import type { CopyObjectSender } from './signed-copy';
  */
 const READ_AHEAD_OBJECTS = 20_000;
 
-export interface BackfillOptions {
-  readonly client: S3Client;
+export interface BackfillOptions extends CopyJobOptions {
   readonly sourceBucket: string;
   readonly destinationBucket: string;
-  readonly prefix?: string;
-  /** @default 128 */
-  readonly concurrency?: number;
   /**
    * List the destination and copy only what is missing (needs s3:ListBucket on it). Without it,
    * every source object is sent and If-None-Match: * alone keeps existing objects (a 412 each).
    * @default true
    */
   readonly listDestination?: boolean;
-  readonly dryRun?: boolean;
-  readonly multipartThresholdBytes?: number;
-  readonly partSizeBytes?: number;
-  readonly acl?: 'bucket-owner-full-control' | 'none';
-  /** Where the resume journal lives; no journal when undefined. */
-  readonly stateDir?: string;
-  readonly signal?: AbortSignal;
-  readonly stats?: RunStats;
-  readonly retryPolicy?: RetryPolicy;
-  /** How single copies are sent (see CopyEngineOptions.copyObject). */
-  readonly copyObject?: CopyObjectSender;
-  readonly rateLimiter?: AdaptiveRateLimiter;
   /** Dry run: called for each object that would be copied. */
   readonly onWouldCopy?: (object: ListedObject) => void;
   /** Called for each key whose destination object differs in size (never overwritten). */
@@ -168,18 +154,7 @@ export async function backfill(options: BackfillOptions): Promise<BackfillResult
     stats.listingDone && stats.objectsFailed === 0 && stats.objectsDone >= stats.objectsListed;
   await runJournaledCopies(
     tasks(),
-    {
-      client,
-      concurrency: options.concurrency ?? 128,
-      multipartThresholdBytes: options.multipartThresholdBytes,
-      partSizeBytes: options.partSizeBytes,
-      acl: options.acl,
-      stats,
-      signal: options.signal,
-      retryPolicy: options.retryPolicy,
-      rateLimiter: options.rateLimiter,
-      copyObject: options.copyObject,
-    },
+    engineOptionsOf(options, stats, 'bucket-owner-full-control'),
     journal,
     resumedAfter,
     isComplete,

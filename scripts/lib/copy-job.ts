@@ -1,3 +1,4 @@
+import type { S3Client } from '@aws-sdk/client-s3';
 import {
   CopyEngine,
   type CopyEngineOptions,
@@ -6,11 +7,55 @@ import {
 } from './copy-engine';
 import { type ResumeJournal, Watermark } from './journal';
 import { requestCostUsd } from './pricing';
+import type { AdaptiveRateLimiter } from './rate-limiter';
+import type { RetryPolicy } from './retry';
+import type { RunStats } from './run-stats';
+import type { CopyObjectSender } from './signed-copy';
 
 /**
  * What backfill and restore share around the copy engine: the dry-run estimate, and a run whose
  * progress is kept in a resume journal.
  */
+
+/** The options of a copy job (backfill, restore) that tune the copy engine. */
+export interface CopyJobOptions {
+  readonly client: S3Client;
+  readonly prefix?: string;
+  /** @default 128 */
+  readonly concurrency?: number;
+  readonly dryRun?: boolean;
+  readonly multipartThresholdBytes?: number;
+  readonly partSizeBytes?: number;
+  readonly acl?: 'bucket-owner-full-control' | 'none';
+  /** Where the resume journal lives; no journal when undefined. */
+  readonly stateDir?: string;
+  readonly signal?: AbortSignal;
+  readonly stats?: RunStats;
+  readonly retryPolicy?: RetryPolicy;
+  readonly rateLimiter?: AdaptiveRateLimiter;
+  /** How single copies are sent (see CopyEngineOptions.copyObject). */
+  readonly copyObject?: CopyObjectSender;
+}
+
+/** The copy engine's options for a job; `defaultAcl` is the tool's (restore: none). */
+export function engineOptionsOf(
+  options: CopyJobOptions,
+  stats: RunStats,
+  defaultAcl: 'bucket-owner-full-control' | 'none',
+): Omit<CopyEngineOptions, 'onTaskStart' | 'onTaskDone'> {
+  return {
+    client: options.client,
+    concurrency: options.concurrency ?? 128,
+    multipartThresholdBytes: options.multipartThresholdBytes,
+    partSizeBytes: options.partSizeBytes,
+    acl: options.acl ?? defaultAcl,
+    stats,
+    signal: options.signal,
+    retryPolicy: options.retryPolicy,
+    rateLimiter: options.rateLimiter,
+    copyObject: options.copyObject,
+  };
+}
 
 export interface DryRunEstimate {
   readonly objects: number;

@@ -1,28 +1,27 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { BastionConfig } from '../../config';
 import { type CopyTask } from './copy-engine';
-import { type DryRunEstimate, estimateCopies, runJournaledCopies } from './copy-job';
+import {
+  type CopyJobOptions,
+  type DryRunEstimate,
+  engineOptionsOf,
+  estimateCopies,
+  runJournaledCopies,
+} from './copy-job';
 import { UsageError } from './errors';
 import { ResumeJournal } from './journal';
 import { type ListedObject, listObjects } from './listing';
 import { mergeDiff } from './merge-diff';
-import type { AdaptiveRateLimiter } from './rate-limiter';
-import type { RetryPolicy } from './retry';
 import { RunStats } from './run-stats';
-import type { CopyObjectSender } from './signed-copy';
 import { type KeyAtTime, keysAtTime, listObjectVersions } from './version-listing';
 
-export interface RestoreOptions {
-  readonly client: S3Client;
+export interface RestoreOptions extends CopyJobOptions {
   /** The versioned backup bucket: only read, never written. */
   readonly backupBucket: string;
   /** Where the restored objects go; never the backup bucket. */
   readonly targetBucket: string;
   /** For each key, the newest version at or before this instant is restored. */
   readonly asOf: Date;
-  readonly prefix?: string;
-  /** @default 128 */
-  readonly concurrency?: number;
   /**
    * Allow overwriting keys that the target holds with other content (a restore into the live
    * production bucket). Without it an existing key is never overwritten: a differing one is a
@@ -30,23 +29,12 @@ export interface RestoreOptions {
    * @default false
    */
   readonly overwriteDiffering?: boolean;
-  readonly dryRun?: boolean;
-  readonly multipartThresholdBytes?: number;
-  readonly partSizeBytes?: number;
   /** The restore role has no s3:PutObjectAcl, so no ACL by default. @default 'none' */
   readonly acl?: 'bucket-owner-full-control' | 'none';
-  /** Where the resume journal lives; no journal when undefined. */
-  readonly stateDir?: string;
   /** Entries per listing page (tests use small pages to cross page boundaries). */
   readonly pageSize?: number;
   /** Keys of each reported kind kept for the summary; counts are always complete. @default 100 */
   readonly maxKeysReported?: number;
-  readonly signal?: AbortSignal;
-  readonly stats?: RunStats;
-  readonly retryPolicy?: RetryPolicy;
-  readonly rateLimiter?: AdaptiveRateLimiter;
-  /** How single copies are sent (see CopyEngineOptions.copyObject). */
-  readonly copyObject?: CopyObjectSender;
   /** Called for each key that is (or in a dry run would be) written, with why. */
   readonly onPlanned?: (key: string, action: 'create' | 'overwrite', size: number) => void;
 }
@@ -268,18 +256,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
 
   await runJournaledCopies(
     writes(),
-    {
-      client,
-      concurrency: options.concurrency ?? 128,
-      multipartThresholdBytes: options.multipartThresholdBytes,
-      partSizeBytes: options.partSizeBytes,
-      acl: options.acl ?? 'none',
-      stats,
-      signal: options.signal,
-      retryPolicy: options.retryPolicy,
-      rateLimiter: options.rateLimiter,
-      copyObject: options.copyObject,
-    },
+    engineOptionsOf(options, stats, 'none'),
     journal,
     resumedAfter,
     () => stats.listingDone && stats.objectsFailed === 0 && !options.signal?.aborted,
