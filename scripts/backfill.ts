@@ -18,7 +18,7 @@ import {
 import { assumedRoleCredentials } from './lib/clients';
 import { UsageError } from './lib/errors';
 import { formatBytes, formatCount } from './lib/format';
-import { defaultStateDir, ResumeJournal } from './lib/journal';
+import { defaultStateDir } from './lib/journal';
 import { requestCostUsd } from './lib/pricing';
 import { ProgressReporter } from './lib/progress';
 import { RunStats } from './lib/run-stats';
@@ -224,15 +224,6 @@ export async function main(
     }
     const copy = parseCopySettings(values);
     const stateDir = values['state-dir'] ?? defaultStateDir();
-    if (values.restart && !values['dry-run']) {
-      // A fresh diff from the first key; the journal is rewritten as the run goes.
-      new ResumeJournal(stateDir, {
-        tool: 'backfill',
-        source,
-        destination,
-        prefix: values.prefix,
-      }).remove();
-    }
 
     const stats = new RunStats();
     const progress = new ProgressReporter(stats);
@@ -250,6 +241,7 @@ export async function main(
         partSizeBytes: copy.partSizeBytes,
         acl: copy.acl,
         stateDir,
+        restart: values.restart,
         signal,
         stats,
         copyObject: copy.copyObject,

@@ -24,7 +24,7 @@ import {
 } from './lib/cli';
 import { UsageError } from './lib/errors';
 import { formatBytes, formatCount } from './lib/format';
-import { defaultStateDir, ResumeJournal } from './lib/journal';
+import { defaultStateDir } from './lib/journal';
 import { requestCostUsd } from './lib/pricing';
 import { ProgressReporter } from './lib/progress';
 import {
@@ -246,15 +246,6 @@ export async function main(
     const pageSize = positiveIntegerFlag(values['page-size'], 'page-size', 1000);
     const stateDir = values['state-dir'] ?? defaultStateDir();
     const intoProduction = values['into-production'];
-    if (values.restart && !values['dry-run']) {
-      new ResumeJournal(stateDir, {
-        tool: 'restore',
-        source: backup,
-        destination: target,
-        prefix: values.prefix,
-        scope: `as-of ${asOf.toISOString()}${intoProduction ? ' overwrite' : ''}`,
-      }).remove();
-    }
 
     const stats = new RunStats();
     const progress = new ProgressReporter(stats);
@@ -273,6 +264,7 @@ export async function main(
         partSizeBytes: copy.partSizeBytes,
         acl: copy.acl,
         stateDir,
+        restart: values.restart,
         pageSize,
         maxKeysReported: maxKeys,
         signal,

@@ -4,10 +4,10 @@ import {
   type DryRunEstimate,
   engineOptionsOf,
   estimateCopies,
+  openJournal,
   runJournaledCopies,
 } from './copy-job';
 import { UsageError } from './errors';
-import { ResumeJournal } from './journal';
 import { type ListedObject, listObjects } from './listing';
 import { mergeDiff } from './merge-diff';
 import { readAhead } from './pool';
@@ -64,16 +64,12 @@ export async function backfill(options: BackfillOptions): Promise<BackfillResult
   }
   const stats = options.stats ?? new RunStats();
   const listDestination = options.listDestination ?? true;
-  const journal =
-    options.stateDir === undefined || options.dryRun
-      ? undefined
-      : new ResumeJournal(options.stateDir, {
-          tool: 'backfill',
-          source: sourceBucket,
-          destination: destinationBucket,
-          prefix,
-        });
-  const resumedAfter = journal?.load()?.watermark;
+  const { journal, resumedAfter } = openJournal(options, {
+    tool: 'backfill',
+    source: sourceBucket,
+    destination: destinationBucket,
+    prefix,
+  });
   const countListing = { onRequest: (type: string) => stats.countRequest(type) };
 
   async function* sourceObjects(): AsyncGenerator<ListedObject> {

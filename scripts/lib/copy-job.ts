@@ -5,7 +5,7 @@ import {
   type CopyTask,
   MAX_SINGLE_COPY_BYTES,
 } from './copy-engine';
-import { type ResumeJournal, Watermark } from './journal';
+import { type JournalState, ResumeJournal, Watermark } from './journal';
 import { requestCostUsd } from './pricing';
 import type { AdaptiveRateLimiter } from './rate-limiter';
 import type { RetryPolicy } from './retry';
@@ -29,6 +29,8 @@ export interface CopyJobOptions {
   readonly acl?: 'bucket-owner-full-control' | 'none';
   /** Where the resume journal lives; no journal when undefined. */
   readonly stateDir?: string;
+  /** Forget the journal of an interrupted run and start from the first key. */
+  readonly restart?: boolean;
   readonly signal?: AbortSignal;
   readonly stats?: RunStats;
   readonly retryPolicy?: RetryPolicy;
@@ -55,6 +57,22 @@ export function engineOptionsOf(
     rateLimiter: options.rateLimiter,
     copyObject: options.copyObject,
   };
+}
+
+/**
+ * The job's resume journal, named by what makes two runs the same work, and the key the last run
+ * got to. None for a dry run (it writes nothing) or without a state dir; --restart forgets it.
+ */
+export function openJournal(
+  options: CopyJobOptions,
+  identity: Omit<JournalState, 'version' | 'watermark' | 'updatedAt'>,
+): { journal: ResumeJournal | undefined; resumedAfter: string | undefined } {
+  if (options.stateDir === undefined || options.dryRun) {
+    return { journal: undefined, resumedAfter: undefined };
+  }
+  const journal = new ResumeJournal(options.stateDir, identity);
+  if (options.restart) journal.remove();
+  return { journal, resumedAfter: journal.load()?.watermark };
 }
 
 export interface DryRunEstimate {

@@ -6,10 +6,10 @@ import {
   type DryRunEstimate,
   engineOptionsOf,
   estimateCopies,
+  openJournal,
   runJournaledCopies,
 } from './copy-job';
 import { UsageError } from './errors';
-import { ResumeJournal } from './journal';
 import { type ListedObject, listObjects } from './listing';
 import { mergeDiff } from './merge-diff';
 import { RunStats } from './run-stats';
@@ -125,17 +125,13 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
   if (Number.isNaN(asOf.getTime())) throw new UsageError('the --as-of time is not a valid date');
   const max = options.maxKeysReported ?? 100;
   const stats = options.stats ?? new RunStats();
-  const journal =
-    options.stateDir === undefined || options.dryRun
-      ? undefined
-      : new ResumeJournal(options.stateDir, {
-          tool: 'restore',
-          source: backupBucket,
-          destination: targetBucket,
-          prefix,
-          scope: `as-of ${asOf.toISOString()}${options.overwriteDiffering ? ' overwrite' : ''}`,
-        });
-  const resumedAfter = journal?.load()?.watermark;
+  const { journal, resumedAfter } = openJournal(options, {
+    tool: 'restore',
+    source: backupBucket,
+    destination: targetBucket,
+    prefix,
+    scope: `as-of ${asOf.toISOString()}${options.overwriteDiffering ? ' overwrite' : ''}`,
+  });
   const countRequest = (type: string) => stats.countRequest(type);
   const plan: RestorePlanCounts = {
     keysSeen: 0,
