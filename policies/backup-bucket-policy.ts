@@ -9,7 +9,7 @@ import {
 } from './actions';
 import { accountRootArn, bucketArn, objectsArn, partitionOf, roleArn } from './arns';
 import { principalIs } from './conditions';
-import { PolicyDocument, policyDocument } from './document';
+import { ConditionBlock, PolicyDocument, Statement, policyDocument } from './document';
 
 /** The only canned ACL a writer may send: with ACLs disabled S3 accepts it or none. */
 const BUCKET_OWNER_FULL_CONTROL = 'bucket-owner-full-control';
@@ -27,6 +27,21 @@ export function backupBucketPolicy(
   const bucketResource = bucketArn(config, bucket.backupBucketName);
   const objects = objectsArn(config, bucket.backupBucketName);
   const primary = { AWS: accountRootArn(config, config.primary.accountId) };
+  // A primary-account role named by aws:PrincipalArn (it may not exist yet when this applies).
+  const allowPrimaryRole = (
+    Sid: string,
+    role: string,
+    actions: readonly string[],
+    resource: string,
+    condition: ConditionBlock = {},
+  ): Statement => ({
+    Sid,
+    Effect: 'Allow',
+    Principal: primary,
+    Action: [...actions],
+    Resource: [resource],
+    Condition: { ...principalIs(role), ...condition },
+  });
   const replicationRole = roleArn(config, 'replication');
   const backfillRole = roleArn(config, 'backfill');
   const outsideBackupAccount = {
@@ -113,56 +128,46 @@ export function backupBucketPolicy(
           StringNotEquals: { 's3:x-amz-acl': BUCKET_OWNER_FULL_CONTROL },
         },
       },
-      {
-        Sid: 'AllowReplicationRoleReadBucketVersioning',
-        Effect: 'Allow',
-        Principal: primary,
-        Action: [...REPLICATION_DESTINATION_BUCKET_ACTIONS],
-        Resource: [bucketResource],
-        Condition: principalIs(replicationRole),
-      },
-      {
-        Sid: 'AllowReplicationRoleReplicateObjects',
-        Effect: 'Allow',
-        Principal: primary,
-        Action: [...REPLICATION_DESTINATION_OBJECT_ACTIONS],
-        Resource: [objects],
-        Condition: principalIs(replicationRole),
-      },
-      {
-        Sid: 'AllowBackfillRoleListBucket',
-        Effect: 'Allow',
-        Principal: primary,
-        Action: [...BACKFILL_DESTINATION_BUCKET_ACTIONS],
-        Resource: [bucketResource],
-        Condition: principalIs(backfillRole),
-      },
-      {
-        Sid: 'AllowBackfillRoleCreateAbsentObjects',
-        Effect: 'Allow',
-        Principal: primary,
-        Action: [...BACKFILL_DESTINATION_OBJECT_ACTIONS],
-        Resource: [objects],
-        Condition: {
-          ...principalIs(backfillRole),
+      allowPrimaryRole(
+        'AllowReplicationRoleReadBucketVersioning',
+        replicationRole,
+        REPLICATION_DESTINATION_BUCKET_ACTIONS,
+        bucketResource,
+      ),
+      allowPrimaryRole(
+        'AllowReplicationRoleReplicateObjects',
+        replicationRole,
+        REPLICATION_DESTINATION_OBJECT_ACTIONS,
+        objects,
+      ),
+      allowPrimaryRole(
+        'AllowBackfillRoleListBucket',
+        backfillRole,
+        BACKFILL_DESTINATION_BUCKET_ACTIONS,
+        bucketResource,
+      ),
+      allowPrimaryRole(
+        'AllowBackfillRoleCreateAbsentObjects',
+        backfillRole,
+        BACKFILL_DESTINATION_OBJECT_ACTIONS,
+        objects,
+        {
           StringEquals: { 's3:if-none-match': '*' },
           StringEqualsIfExists: { 's3:x-amz-acl': BUCKET_OWNER_FULL_CONTROL },
         },
-      },
-      {
-        // CreateMultipartUpload, UploadPart and UploadPartCopy cannot carry If-None-Match; the
-        // object only appears at CompleteMultipartUpload, which the statement above governs.
-        Sid: 'AllowBackfillRoleMultipartParts',
-        Effect: 'Allow',
-        Principal: primary,
-        Action: [...BACKFILL_DESTINATION_OBJECT_ACTIONS],
-        Resource: [objects],
-        Condition: {
-          ...principalIs(backfillRole),
+      ),
+      // CreateMultipartUpload, UploadPart and UploadPartCopy cannot carry If-None-Match; the
+      // object only appears at CompleteMultipartUpload, which the statement above governs.
+      allowPrimaryRole(
+        'AllowBackfillRoleMultipartParts',
+        backfillRole,
+        BACKFILL_DESTINATION_OBJECT_ACTIONS,
+        objects,
+        {
           Bool: { 's3:ObjectCreationOperation': 'false' },
           StringEqualsIfExists: { 's3:x-amz-acl': BUCKET_OWNER_FULL_CONTROL },
         },
-      },
+      ),
     ],
   );
 }
