@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -11,7 +11,14 @@ import { createS3Client } from '../../scripts/lib/clients';
 import { listObjects } from '../../scripts/lib/listing';
 import { signedCopyObjectSender } from '../../scripts/lib/signed-copy';
 import { verify } from '../../scripts/lib/verify';
-import { putObjects, runCli, withEnv } from './cli-harness';
+import {
+  journalWatermark,
+  killMidRun,
+  putObjects,
+  runCli,
+  waitForJournal,
+  withEnv,
+} from './cli-harness';
 import { startFaultProxy } from './fault-proxy';
 import {
   createBucket,
@@ -29,14 +36,6 @@ async function countObjects(client: S3Client, bucket: string, prefix?: string): 
   for await (const object of listObjects(client, { bucket, prefix }))
     n += object.key === '' ? 0 : 1;
   return n;
-}
-
-function journalWatermark(stateDir: string): string | undefined {
-  if (!existsSync(stateDir)) return undefined;
-  const file = readdirSync(stateDir).find((name) => name.endsWith('.json'));
-  if (file === undefined) return undefined;
-  return (JSON.parse(readFileSync(join(stateDir, file), 'utf8')) as { watermark?: string })
-    .watermark;
 }
 
 async function sha256Of(client: S3Client, bucket: string, key: string): Promise<string> {
@@ -204,27 +203,11 @@ describe('backfill under faults, interruption and errors', () => {
       resumeState,
     ];
     try {
-      const child = spawn(
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          join(REPO_ROOT, 'scripts', 'backfill.ts'),
-          ...args,
-          '--concurrency',
-          '4',
-          '--endpoint-url',
-          proxy.url,
-        ],
-        { env: { ...process.env, ...server.env }, stdio: 'ignore', cwd: REPO_ROOT },
-      );
-      const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-      for (let waited = 0; journalWatermark(resumeState) === undefined; waited += 100) {
-        if (waited > 60_000) throw new Error('the backfill never wrote its journal');
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      child.kill('SIGKILL');
-      await exited;
+      await killMidRun('backfill', args, {
+        endpointUrl: proxy.url,
+        env: server.env,
+        stateDir: resumeState,
+      });
     } finally {
       await proxy.close();
     }
@@ -280,10 +263,7 @@ describe('backfill under faults, interruption and errors', () => {
       let stdout = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
       const exitCode = new Promise<number | null>((resolve) => child.on('exit', resolve));
-      for (let waited = 0; journalWatermark(interruptState) === undefined; waited += 100) {
-        if (waited > 60_000) throw new Error('the backfill never wrote its journal');
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      await waitForJournal(interruptState, 'backfill');
       child.kill('SIGINT');
       expect(await exitCode).toBe(130);
       expect(stdout).toMatch(/NOT complete/);

@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -19,13 +18,12 @@ import { listObjects } from '../../scripts/lib/listing';
 import { checkRestore, restore } from '../../scripts/lib/restore';
 import { compareUtf8 } from '../../scripts/lib/utf8-order';
 import { listObjectVersions } from '../../scripts/lib/version-listing';
-import { putObjects, runCli, type SeedObject, withEnv } from './cli-harness';
+import { killMidRun, putObjects, runCli, type SeedObject, withEnv } from './cli-harness';
 import { startFaultProxy } from './fault-proxy';
 import {
   createBucket,
   createLocalUser,
   deleteBucket,
-  REPO_ROOT,
   type S3TestServer,
   uniqueBucketName,
   useS3Server,
@@ -343,34 +341,11 @@ describe('point-in-time restore from a versioned bucket on a real S3 server', ()
     // Slow copies, so that the kill lands midway.
     const proxy = await startFaultProxy(server.endpoint, { latencyMs: 100, methods: ['PUT'] });
     try {
-      const child = spawn(
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          join(REPO_ROOT, 'scripts', 'restore.ts'),
-          ...args,
-          '--concurrency',
-          '4',
-          '--endpoint-url',
-          proxy.url,
-        ],
-        { env: { ...process.env, ...server.env }, stdio: 'ignore', cwd: REPO_ROOT },
-      );
-      const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-      const watermark = (): string | undefined => {
-        if (!existsSync(resumeState)) return undefined;
-        const file = readdirSync(resumeState).find((name) => name.endsWith('.json'));
-        if (file === undefined) return undefined;
-        return (JSON.parse(readFileSync(join(resumeState, file), 'utf8')) as { watermark?: string })
-          .watermark;
-      };
-      for (let waited = 0; watermark() === undefined; waited += 100) {
-        if (waited > 60_000) throw new Error('the restore never wrote its journal');
-        await sleep(100);
-      }
-      child.kill('SIGKILL');
-      await exited;
+      await killMidRun('restore', args, {
+        endpointUrl: proxy.url,
+        env: server.env,
+        stateDir: resumeState,
+      });
     } finally {
       await proxy.close();
     }
