@@ -9,8 +9,8 @@ module.exports = {
   },
   setupFilesAfterEnv: ['<rootDir>/__tests__/setup.ts'],
   // Cheap: the local S3 server starts only when an S3 integration test asks for it, and the
-  // teardown stops it only if this run started it (__tests__/s3/s3-server.ts).
-  globalSetup: '<rootDir>/__tests__/s3/global-setup.ts',
-  globalTeardown: '<rootDir>/__tests__/s3/global-teardown.ts',
+  // teardown stops it only if this run started it (__tests__/support/s3-server.ts).
+  globalSetup: '<rootDir>/__tests__/support/s3-global-setup.ts',
+  globalTeardown: '<rootDir>/__tests__/support/s3-global-teardown.ts',
   testTimeout: 120000,
 };

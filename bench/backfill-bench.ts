@@ -15,23 +15,12 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { startFaultProxy } from '../__tests__/s3/fault-proxy';
-import { deleteBucket } from '../__tests__/s3/s3-server';
-import { forEachBounded } from '../scripts/lib/pool';
-import { verify } from '../scripts/lib/verify';
+import { startFaultProxy } from '../__tests__/support/fault-proxy';
+import { deleteBucket } from '../__tests__/support/s3-server';
+import { forEachBounded } from '../s3/engine/pool';
+import { verify } from '../s3/backfill/verify';
 
 const ROOT = join(__dirname, '..');
-const { values } = parseArgs({
-  options: {
-    objects: { type: 'string', default: '5000' },
-    runs: { type: 'string', default: '3' },
-    'skip-diff-memory': { type: 'boolean', default: false },
-    'keep-server': { type: 'boolean', default: false },
-  },
-});
-const objectCount = Number(values.objects);
-const runs = Number(values.runs);
-
 function log(line: string): void {
   process.stderr.write(`${line}\n`);
 }
@@ -82,7 +71,19 @@ async function timed(
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function main(): Promise<void> {
+/** `npm run bench:backfill`: runs every tool on one data set and prints a Markdown report. */
+export async function benchBackfill(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      objects: { type: 'string', default: '5000' },
+      runs: { type: 'string', default: '3' },
+      'skip-diff-memory': { type: 'boolean', default: false },
+      'keep-server': { type: 'boolean', default: false },
+    },
+  });
+  const objectCount = Number(values.objects);
+  const runs = Number(values.runs);
   const external = Boolean(process.env.AWS_ENDPOINT_URL_S3);
   const serverEnv: Record<string, string> = {};
   const serverDir = process.env.S3_SERVER_DIR ?? join(tmpdir(), 's3-bastion-rgw');
@@ -247,7 +248,7 @@ async function main(): Promise<void> {
       log(`diff memory: ${mode.join(' ')}`);
       const out = execFileSync(
         process.execPath,
-        ['--import', 'tsx', 'bench/diff-memory.ts', ...mode],
+        ['--import', 'tsx', 'scripts/bench-diff-memory.ts', ...mode],
         {
           cwd: ROOT,
           env,
@@ -264,5 +265,3 @@ async function main(): Promise<void> {
     execFileSync(join(ROOT, 'scripts', 'test-s3-server.sh'), ['stop']);
   }
 }
-
-void main();

@@ -5,27 +5,20 @@
  * every 10th key. `--collect` runs the naive diff instead (both listings into memory, then a
  * Set lookup), for contrast.
  *
- *   node --import tsx bench/diff-memory.ts [--keys N] [--collect]
+ *   npm run bench:diff-memory -- [--keys N] [--collect]
  * Prints one JSON line: keys, missing, seconds, peakRssMiB, heapUsedMiB samples.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { S3Client } from '@aws-sdk/client-s3';
-import { listObjects } from '../scripts/lib/listing';
-import { verify } from '../scripts/lib/verify';
+import { listObjects } from '../s3/listing/listing';
+import { verify } from '../s3/backfill/verify';
 
-const { values } = parseArgs({
-  options: {
-    keys: { type: 'string', default: '1000000' },
-    collect: { type: 'boolean', default: false },
-  },
-});
-const total = Number(values.keys);
 // Fixed-width keys sort the same in UTF-8 and numeric order, so page n is keys n*1000..n*1000+999.
 const keyAt = (i: number) => `data/${String(i).padStart(9, '0')}/object.bin`;
 
-function page(bucket: string, startIndex: number): { xml: string; next?: number } {
+function page(bucket: string, startIndex: number, total: number): { xml: string; next?: number } {
   const items: string[] = [];
   let i = startIndex;
   while (items.length < 1000 && i < total) {
@@ -44,13 +37,22 @@ function page(bucket: string, startIndex: number): { xml: string; next?: number 
   return { xml, next: truncated ? i : undefined };
 }
 
-async function main(): Promise<void> {
+/** `npm run bench:diff-memory`: prints one JSON line (see above). */
+export async function benchDiffMemory(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      keys: { type: 'string', default: '1000000' },
+      collect: { type: 'boolean', default: false },
+    },
+  });
+  const total = Number(values.keys);
   const server = http.createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://x');
     const bucket = url.pathname.split('/')[1];
     const token = url.searchParams.get('continuation-token');
     response.writeHead(200, { 'content-type': 'application/xml' });
-    response.end(page(bucket, token === null ? 0 : Number(token)).xml);
+    response.end(page(bucket, token === null ? 0 : Number(token), total).xml);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const client = new S3Client({
@@ -97,5 +99,3 @@ async function main(): Promise<void> {
     }),
   );
 }
-
-void main();

@@ -1,12 +1,12 @@
 /**
  * Copies every object of a source bucket that the backup bucket lacks, server side, without ever
- * overwriting or deleting anything. Thin entry over scripts/lib/backfill.ts.
+ * overwriting or deleting anything. Thin entry over s3/backfill/backfill.ts.
  *
  *   npm run backfill -- --source <bucket> --destination <bucket> [--prefix P] [--role-arn ARN]
  *     [--region R] [--endpoint-url URL] [--concurrency N] [--dry-run] [--json]
  */
-import { bucketFlag, CONNECTION_FLAGS, parseFlags, roleArnFlag } from './lib/args';
-import { backfill, type BackfillResult } from './lib/backfill';
+import { bucketFlag, CONNECTION_FLAGS, parseFlags, roleArnFlag } from '../cli/args';
+import { backfill, type BackfillResult } from '../s3/backfill/backfill';
 import {
   EXIT_INCOMPLETE,
   EXIT_INTERRUPTED,
@@ -14,15 +14,15 @@ import {
   type Output,
   reportError,
   runInterruptibleMain,
-} from './lib/cli';
-import { assumedRoleCredentials } from './lib/clients';
-import { UsageError } from './lib/errors';
-import { formatBytes, formatCount } from './lib/format';
-import { defaultStateDir } from './lib/journal';
-import { requestCostUsd } from './lib/pricing';
-import { ProgressReporter } from './lib/progress';
-import { RunStats } from './lib/run-stats';
-import { parseCopySettings } from './lib/copy-settings';
+} from '../cli/runtime';
+import { assumedRoleCredentials } from '../s3/client/clients';
+import { UsageError } from '../s3/client/errors';
+import { formatBytes, formatCount } from '../cli/format';
+import { defaultStateDir } from '../s3/engine/journal';
+import { requestCostUsd } from '../s3/engine/pricing';
+import { ProgressReporter } from '../cli/progress';
+import { RunStats } from '../s3/engine/run-stats';
+import { parseCopySettings } from '../s3/engine/copy-settings';
 
 const USAGE = `usage: npm run backfill -- --source <bucket> --destination <bucket> [options]
 
@@ -158,7 +158,7 @@ async function runBatchEngine(
   const { S3ControlClient } = await import('@aws-sdk/client-s3-control');
   const { GetCallerIdentityCommand, STSClient } = await import('@aws-sdk/client-sts');
   const { batchReplicationJobRequest, startBatchReplicationJob, waitForBatchJob } =
-    await import('./lib/batch-replication');
+    await import('../s3/backfill/batch-replication');
   const region = values.region;
   const credentials =
     values['role-arn'] === undefined

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { userCliConfigExists, writeCliConfig } from './terraform/cli-config';
+import { userCliConfigExists, writeCliConfig } from '../terraform/cli-config';
 
 // Runs the cdktf CLI with a Terraform CLI config that exists: where TF_CLI_CONFIG_FILE names a
 // missing file, Terraform (which cdktf runs to probe versions) warns on every call. A user's own

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { diffAgainstRef, renderMarkdown } from './terraform/diff';
+import { diffAgainstRef, renderMarkdown } from '../terraform/diff';
 
 // The PR comment: resources and permissions (wildcards expanded) that differ between a base ref
 // and the working tree, both synthesized afresh. BASTION_CONFIG applies to both.

@@ -1,9 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { planOffline } from './terraform/plan-offline';
-import { synthesizeProject } from './terraform/synth';
-import { TerraformWorkspace } from './terraform/workspace';
+import { planOffline } from '../terraform/plan-offline';
+import { synthesizeProject } from '../terraform/synth';
+import { TerraformWorkspace } from '../terraform/workspace';
 
 // Synthesizes the app (BASTION_CONFIG is honoured, as by `npm run synth`) into a temporary
 // directory, then per stack: terraform init, validate and plan offline. Prints the plan lines.

@@ -1,7 +1,7 @@
 /**
  * Restores a versioned backup bucket as it was at a point in time into a target bucket, server
  * side, never writing to the backup and never deleting anything. Thin entry over
- * scripts/lib/restore.ts.
+ * s3/restore/restore.ts.
  *
  *   npm run restore -- --backup <bucket> --target <bucket> --as-of <ISO 8601 time> [--prefix P]
  *     [--role-arn ARN] [--region R] [--endpoint-url URL] [--dry-run] [--json]
@@ -13,7 +13,7 @@ import {
   parseFlags,
   positiveIntegerFlag,
   requireFlag,
-} from './lib/args';
+} from '../cli/args';
 import {
   EXIT_INCOMPLETE,
   EXIT_INTERRUPTED,
@@ -21,21 +21,21 @@ import {
   type Output,
   reportError,
   runInterruptibleMain,
-} from './lib/cli';
-import { UsageError } from './lib/errors';
-import { formatBytes, formatCount } from './lib/format';
-import { defaultStateDir } from './lib/journal';
-import { requestCostUsd } from './lib/pricing';
-import { ProgressReporter } from './lib/progress';
+} from '../cli/runtime';
+import { UsageError } from '../s3/client/errors';
+import { formatBytes, formatCount } from '../cli/format';
+import { defaultStateDir } from '../s3/engine/journal';
+import { requestCostUsd } from '../s3/engine/pricing';
+import { ProgressReporter } from '../cli/progress';
 import {
   checkRestore,
   type RestoreCheckReport,
   restore,
   type RestoreResult,
   restoreTargetProblem,
-} from './lib/restore';
-import { RunStats } from './lib/run-stats';
-import { parseCopySettings } from './lib/copy-settings';
+} from '../s3/restore/restore';
+import { RunStats } from '../s3/engine/run-stats';
+import { parseCopySettings } from '../s3/engine/copy-settings';
 
 const USAGE = `usage: npm run restore -- --backup <bucket> --target <bucket> --as-of <time> [options]
 

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { loadConfig } from '../config';
-import { ConfigValidationError, validateConfig } from '../validate-config';
-import { runReview } from './review/run';
+import { ConfigValidationError, validateConfig } from '../config/validate';
+import { runReview } from '../review/run-review';
 
 // `npm run review`: the security review of what `npm run synth` would deploy.
 

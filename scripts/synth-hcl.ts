@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { synthesizeHcl } from './terraform/hcl';
+import { synthesizeHcl } from '../terraform/hcl';
 
 // `cdktf synth --hcl`, cleaned into the HCL a person would write and `terraform fmt` formatted:
 // valid on its own, for reviewers and for ejecting from CDKTF.

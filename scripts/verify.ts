@@ -1,6 +1,6 @@
 /**
  * Checks that the backup bucket holds every object of the source with the same size. Thin entry
- * over scripts/lib/verify.ts; exit 0 only when nothing is missing or different.
+ * over s3/backfill/verify.ts; exit 0 only when nothing is missing or different.
  *
  *   npm run verify -- --source <bucket> --destination <bucket> [--prefix P] [--role-arn ARN]
  *     [--region R] [--endpoint-url URL] [--json]
@@ -12,11 +12,11 @@ import {
   positiveIntegerFlag,
   roleArnFlag,
   urlFlag,
-} from './lib/args';
-import { EXIT_INCOMPLETE, EXIT_OK, type Output, reportError, runMain } from './lib/cli';
-import { createS3Client } from './lib/clients';
-import { formatBytes, formatCount } from './lib/format';
-import { verify } from './lib/verify';
+} from '../cli/args';
+import { EXIT_INCOMPLETE, EXIT_OK, type Output, reportError, runMain } from '../cli/runtime';
+import { createS3Client } from '../s3/client/clients';
+import { formatBytes, formatCount } from '../cli/format';
+import { verify } from '../s3/backfill/verify';
 
 const USAGE = `usage: npm run verify -- --source <bucket> --destination <bucket> [options]
 

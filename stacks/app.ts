@@ -1,6 +1,6 @@
 import { App } from 'cdktf';
 import { BastionConfig } from '../config';
-import { validateConfig } from '../validate-config';
+import { validateConfig } from '../config/validate';
 import { BackupStack } from './backup-stack';
 import { PrimaryStack } from './primary-stack';
 import { planStacks } from './topology';

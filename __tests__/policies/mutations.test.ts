@@ -1,9 +1,9 @@
 import { exampleConfig } from '../../config';
 import { Statement } from '../../policies/document';
-import { SynthesizedIamDocument } from '../../scripts/lib/synthesized';
-import { ActorId } from '../../scripts/review/actors';
-import { LAYER_ACTORS, Layer } from '../../scripts/review/matrix';
-import { reviewDocuments } from '../../scripts/review/review';
+import { SynthesizedIamDocument } from '../../terraform/synthesized';
+import { ActorId } from '../../review/actors';
+import { LAYER_ACTORS, Layer } from '../../review/matrix';
+import { reviewDocuments } from '../../review/review-documents';
 import { synthesizedDocuments } from './synthesized-example';
 
 /**

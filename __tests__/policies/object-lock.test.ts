@@ -1,6 +1,6 @@
 import { BastionConfig, exampleConfig } from '../../config';
-import { renderReport } from '../../scripts/review/report';
-import { Review, passes, reviewDocuments } from '../../scripts/review/review';
+import { renderReport } from '../../review/report';
+import { Review, passes, reviewDocuments } from '../../review/review-documents';
 import { synthesizedDocuments } from './synthesized-example';
 
 /**

@@ -1,12 +1,12 @@
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { exampleConfig } from '../../config';
-import { ActorId } from '../../scripts/review/actors';
-import { evaluate } from '../../scripts/review/evaluate';
-import { Cell } from '../../scripts/review/matrix';
-import { renderReport, reportPasses } from '../../scripts/review/report';
-import { Review, passes, reviewDocuments } from '../../scripts/review/review';
-import { isMutating } from '../../scripts/review/s3-actions';
-import { PUT_OBJECT_VARIANTS } from '../../scripts/review/variants';
+import { ActorId } from '../../review/actors';
+import { evaluate } from '../../review/evaluate';
+import { Cell } from '../../review/matrix';
+import { renderReport, reportPasses } from '../../review/report';
+import { Review, passes, reviewDocuments } from '../../review/review-documents';
+import { isMutating } from '../../review/s3-actions';
+import { PUT_OBJECT_VARIANTS } from '../../review/variants';
 import { synthesizedDocuments } from './synthesized-example';
 
 /**

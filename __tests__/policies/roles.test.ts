@@ -2,7 +2,7 @@ import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { exampleConfig } from '../../config';
 import { roleArn } from '../../policies/arns';
 import { PolicyDocument } from '../../policies/document';
-import { ADMIN_POLICY } from '../../scripts/review/actors';
+import { ADMIN_POLICY } from '../../review/actors';
 import { synthesizedDocuments } from './synthesized-example';
 
 /** Who may assume each role, and where the restore role may write: evaluated on cdktf.out. */

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BastionConfig, exampleConfig } from '../../config';
-import { SynthesizedIamDocument } from '../../scripts/lib/synthesized';
-import { synthesizeDocuments } from '../../scripts/review/synth';
+import { SynthesizedIamDocument } from '../../terraform/synthesized';
+import { synthesizeDocuments } from '../../review/synth-documents';
 
 /** Every IAM document of a config, synthesized into a temporary cdktf.out and read back. */
 export function synthesizedDocuments(

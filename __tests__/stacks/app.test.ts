@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { App } from 'cdktf';
 import { BastionConfig, exampleConfig } from '../../config';
 import { buildApp } from '../../stacks/app';
-import { ConfigValidationError } from '../../validate-config';
+import { ConfigValidationError } from '../../config/validate';
 import { configWith, findResource, synthesize } from '../support/synth';
 
 const root = join(__dirname, '..', '..');
@@ -120,7 +120,7 @@ describe('the app', () => {
            backfillPrincipalArns: ['nobody'] };`,
       );
       const outdir = join(dir, 'out');
-      const run = spawnSync(process.execPath, [tsx, join(root, 'main.ts')], {
+      const run = spawnSync(process.execPath, [tsx, join(root, 'scripts', 'cdktf-app.ts')], {
         env: { ...process.env, BASTION_CONFIG: configPath, CDKTF_OUTDIR: outdir },
         encoding: 'utf8',
       });

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { App } from 'cdktf';
 import { BastionConfig, exampleConfig } from '../../config';
 import { buildApp } from '../../stacks/app';
-import { diffAgainstRef, diffSynthesized, renderMarkdown } from '../../scripts/terraform/diff';
+import { diffAgainstRef, diffSynthesized, renderMarkdown } from '../../terraform/diff';
 
 const temp = mkdtempSync(join(tmpdir(), 'bastion-diff-test-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
@@ -130,11 +130,11 @@ describe('diffAgainstRef: the base ref in a temporary git worktree', () => {
   };
 
   beforeAll(() => {
-    // The app as committed (tests, tools and docs aside), as a fresh repository of its own.
+    // The app as committed (tests and docs aside), as a fresh repository of its own.
     const tracked = spawnSync('git', ['ls-files'], { cwd: root, encoding: 'utf8' }).stdout;
     for (const path of tracked
       .split('\n')
-      .filter((p) => p && !/^(__tests__|scripts|docs|\.github)\//.test(p))) {
+      .filter((p) => p && !/^(__tests__|docs|\.github)\//.test(p))) {
       cpSync(join(root, path), join(repo, path), { recursive: true });
     }
     symlinkSync(join(root, 'node_modules'), join(repo, 'node_modules'), 'dir');
@@ -148,7 +148,7 @@ describe('diffAgainstRef: the base ref in a temporary git worktree', () => {
     const clean = await diffAgainstRef({ repoDir: repo, base: 'main' });
     expect(renderMarkdown(clean)).toBe('## Synthesized changes\n\nNo changes.\n');
 
-    const configFile = join(repo, 'config.ts');
+    const configFile = join(repo, 'config', 'example.ts');
     const config = readFileSync(configFile, 'utf8');
     writeFileSync(
       configFile,

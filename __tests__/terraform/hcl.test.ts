@@ -1,4 +1,4 @@
-import { cleanHcl } from '../../scripts/terraform/hcl';
+import { cleanHcl } from '../../terraform/hcl';
 
 // What cdktf 0.21's `synth --hcl` writes (after a first terraform fmt), and what we make of it.
 const cdktfHcl = `terraform {

@@ -13,10 +13,10 @@ import { replicaKeyPolicy } from '../../policies/replica-key-policy';
 import { replicationRolePolicy, replicationRoleTrustPolicy } from '../../policies/replication-role';
 import { restoreRolePolicy, restoreRoleTrustPolicy } from '../../policies/restore-role';
 import { buildApp } from '../../stacks/app';
-import { OfflineStackResult, planOffline } from '../../scripts/terraform/plan-offline';
-import { postProcessHcl } from '../../scripts/terraform/hcl';
-import { terraformEnv } from '../../scripts/terraform/terraform';
-import { PlanJson, TerraformWorkspace, plannedValues } from '../../scripts/terraform/workspace';
+import { OfflineStackResult, planOffline } from '../../terraform/plan-offline';
+import { postProcessHcl } from '../../terraform/hcl';
+import { terraformEnv } from '../../terraform/terraform';
+import { PlanJson, TerraformWorkspace, plannedValues } from '../../terraform/workspace';
 
 // Real Terraform, offline: the example config's stacks go through terraform init, validate, plan
 // and show -json with hashicorp/aws 5.100.0 (from the machine's provider mirror where it has one).

@@ -1,0 +1,18 @@
+import { describeS3Error, isFatalForRun } from '../../../s3/client/errors';
+import { s3Error } from '../../support/s3-error';
+
+describe('S3 errors', () => {
+  it('names the action denied, the region to use and the missing bucket in one line', () => {
+    const op = { action: 's3:ListBucket', bucket: 'b' };
+    expect(describeS3Error(s3Error('AccessDenied', 403), op)).toMatch(
+      /^AccessDenied: .*s3:ListBucket on s3:\/\/b/,
+    );
+    const redirect = Object.assign(s3Error('PermanentRedirect', 301), {
+      $response: { headers: { 'x-amz-bucket-region': 'eu-west-1' } },
+    });
+    expect(describeS3Error(redirect, op)).toMatch(/is in eu-west-1; pass --region eu-west-1/);
+    expect(describeS3Error(s3Error('NoSuchBucket', 404), op)).toMatch(/bucket 'b' does not exist/);
+    expect(isFatalForRun(redirect)).toBe(true);
+    expect(describeS3Error(s3Error('NoSuchBucket', 404), op).split('\n')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,4 @@
+// The config's public surface: `import { ... } from '../config'` reaches all of it.
+export * from './types';
+export { exampleConfig } from './example';
+export { loadConfig } from './load';

@@ -1,0 +1,226 @@
+/**
+ * The typed configuration of an s3-bastion-backup deployment. Adapt `exampleConfig`
+ * (config/example.ts) or write your own `BastionConfig` and run `npm run synth`: `validateConfig`
+ * reports every mistake at once before any stack is built.
+ */
+
+/** AWS partitions that S3 replication and IAM ARNs are built for. */
+export type AwsPartition = 'aws' | 'aws-cn' | 'aws-us-gov';
+
+/** Storage classes S3 replication may write replicas in (Destination.StorageClass). */
+export const REPLICA_STORAGE_CLASSES = [
+  'STANDARD',
+  'REDUCED_REDUNDANCY',
+  'STANDARD_IA',
+  'ONEZONE_IA',
+  'INTELLIGENT_TIERING',
+  'GLACIER',
+  'DEEP_ARCHIVE',
+  'GLACIER_IR',
+] as const;
+export type ReplicaStorageClass = (typeof REPLICA_STORAGE_CLASSES)[number];
+
+/** One AWS account the project deploys into. */
+export interface AccountConfig {
+  /** The 12-digit account id. Terraform refuses to apply with credentials of any other account. */
+  readonly accountId: string;
+  /**
+   * A role that Terraform assumes to deploy this account's stacks.
+   * @default - the caller's own credentials are used as they are
+   */
+  readonly deployRoleArn?: string;
+}
+
+/** A production bucket in the primary account and the backup bucket it replicates to. */
+export interface SourceBucketConfig {
+  /** Name of the production bucket in the primary account. */
+  readonly name: string;
+  /** Region of the production bucket, e.g. `us-east-1`. */
+  readonly region: string;
+  /** Name of the backup bucket that the backup stack creates in the backup account. */
+  readonly backupBucketName: string;
+  /**
+   * Region of the backup bucket. A different region also protects against a regional outage.
+   * @default - the source bucket's region
+   */
+  readonly backupRegion?: string;
+  /**
+   * Days a noncurrent version (an overwritten or deleted object) survives in the backup before the
+   * lifecycle rule removes it for good. This is the recovery window: an attacker who deletes or
+   * overwrites production data has this long before the backup copy is gone too.
+   */
+  readonly noncurrentVersionRetentionDays: number;
+  /**
+   * Storage class of the replicas.
+   * @default - the storage class of the source object
+   */
+  readonly replicaStorageClass?: ReplicaStorageClass;
+  /**
+   * ARN of the KMS key that encrypts the source bucket's objects (SSE-KMS). When set, the
+   * replication rule also replicates SSE-KMS objects, re-encrypted in the backup account with a
+   * key that the backup stack creates.
+   * @default - the source objects are SSE-S3 encrypted, no KMS permissions are granted
+   */
+  readonly sourceKmsKeyArn?: string;
+  /**
+   * Whether the primary stack manages the versioning of the source bucket (replication requires
+   * it Enabled). Set to false when the production bucket's own Terraform already manages it.
+   * @default true
+   */
+  readonly manageSourceVersioning?: boolean;
+}
+
+/** S3 Object Lock on the backup buckets: versions cannot be deleted before their retention ends. */
+export interface ObjectLockConfig {
+  /**
+   * GOVERNANCE: principals with s3:BypassGovernanceRetention can still delete.
+   * COMPLIANCE: nobody, not even the backup account's root user, can delete before the end.
+   */
+  readonly mode: 'GOVERNANCE' | 'COMPLIANCE';
+  /** Default retention of every new object version, in days. */
+  readonly days: number;
+  /**
+   * Why the retention is longer than a bucket's noncurrent-version retention window. Required in
+   * that case: versions then outlive the recovery window and cost storage for longer.
+   * @default - the retention must not exceed any bucket's `noncurrentVersionRetentionDays`
+   */
+  readonly longerThanRetentionReason?: string;
+}
+
+/** Names of the IAM roles the stacks create. */
+export interface RoleNamesConfig {
+  /**
+   * Role that S3 assumes to replicate the source buckets (primary account).
+   * @default 's3-bastion-replication'
+   */
+  readonly replication?: string;
+  /**
+   * Write-only, append-only role that the backfill tool assumes (primary account).
+   * @default 's3-bastion-backfill'
+   */
+  readonly backfill?: string;
+  /**
+   * Role that S3 Batch Operations assumes for a Batch Replication job (primary account).
+   * @default 's3-bastion-batch-replication'
+   */
+  readonly batchReplication?: string;
+  /**
+   * Break-glass role that reads every version of the backup to restore it (backup account).
+   * @default 's3-bastion-restore'
+   */
+  readonly restore?: string;
+}
+
+/** Terraform Cloud: one workspace per stack, each with only its own account's credentials. */
+export interface TerraformCloudConfig {
+  /** The Terraform Cloud organization. */
+  readonly organization: string;
+  /**
+   * Workspace name per stack name (e.g. `{ 'backup-us-west-2': 'prod-backup' }`).
+   * @default - `${workspacePrefix}${stackName}` for every stack
+   */
+  readonly workspaceNames?: Readonly<Record<string, string>>;
+  /**
+   * Prefix of the default workspace names.
+   * @default 's3-bastion-backup-'
+   */
+  readonly workspacePrefix?: string;
+  /**
+   * Terraform Cloud or Enterprise host name.
+   * @default 'app.terraform.io'
+   */
+  readonly hostname?: string;
+}
+
+/**
+ * Early warning: with delete-marker replication on, a mass delete or overwrite in production
+ * becomes permanent in the backup once the recovery window has passed. These alarms fire inside
+ * the window. Every account and region with buckets gets an SNS topic that the alarms notify.
+ */
+export interface AlertsConfig {
+  /**
+   * Email addresses subscribed to every alert topic (each address must confirm the subscription).
+   * @default - none: subscribe on-call tooling to the topics after the first deploy
+   */
+  readonly emailAddresses?: readonly string[];
+  /**
+   * Delete markers created in one backup bucket within an hour that raise the alarm.
+   * @default 100
+   */
+  readonly deleteMarkersPerHour?: number;
+  /**
+   * New object versions written to one backup bucket within an hour that raise the alarm. S3
+   * events do not tell an overwrite from a new key, so this counts every new version: a mass
+   * overwrite (ransomware re-encrypting objects) shows as a spike of it.
+   * @default 1000
+   */
+  readonly newVersionsPerHour?: number;
+  /**
+   * Replication operations that failed, per source bucket within 15 minutes, that raise the alarm.
+   * @default 1
+   */
+  readonly failedReplicationsPer15Minutes?: number;
+}
+
+/** A complete deployment: two accounts, the buckets to protect, and who may run the tools. */
+export interface BastionConfig {
+  /**
+   * The AWS partition of both accounts.
+   * @default 'aws'
+   */
+  readonly partition?: AwsPartition;
+  /** The production account that holds the source buckets and the replication roles. */
+  readonly primary: AccountConfig;
+  /** The separate, locked-down account that holds the backup buckets. */
+  readonly backup: AccountConfig;
+  /** The production buckets to protect, at least one. */
+  readonly sourceBuckets: readonly SourceBucketConfig[];
+  /**
+   * Object Lock on every backup bucket.
+   * @default - no Object Lock; the recovery window rests on versioning and the bucket policy
+   */
+  readonly objectLock?: ObjectLockConfig;
+  /**
+   * IAM principal ARNs (roles or users) that may assume the backfill role. Name people or CI
+   * roles, never an account root: the trust policy is the only gate in front of the role.
+   */
+  readonly backfillPrincipalArns: readonly string[];
+  /**
+   * IAM principal ARNs of the backup account that may assume the break-glass restore role.
+   * @default - none: the role exists but nobody can assume it until this is set
+   */
+  readonly restorePrincipalArns?: readonly string[];
+  /**
+   * Buckets the restore role may write restored objects into (never a backup bucket).
+   * @default - none: the restore role can only read the backup
+   */
+  readonly restoreTargetBucketNames?: readonly string[];
+  /**
+   * Primary-account bucket that holds S3 Batch Replication manifests and completion reports,
+   * under `batchReplicationReportPrefix`.
+   * @default - each source bucket holds its own, under the prefix
+   */
+  readonly batchReplicationReportBucket?: string;
+  /**
+   * Key prefix of Batch Replication manifests and reports.
+   * @default 's3-bastion-batch-replication/'
+   */
+  readonly batchReplicationReportPrefix?: string;
+  /** @default - see RoleNamesConfig */
+  readonly roleNames?: RoleNamesConfig;
+  /**
+   * Alarm thresholds and who hears of them.
+   * @default - the AlertsConfig defaults, with no email subscriber
+   */
+  readonly alerts?: AlertsConfig;
+  /**
+   * Tags added to every resource that supports them.
+   * @default { Project: 's3-bastion-backup', ManagedBy: 'cdktf' }
+   */
+  readonly defaultTags?: Readonly<Record<string, string>>;
+  /**
+   * Terraform Cloud backend.
+   * @default - a local backend with a state file per stack in the working directory
+   */
+  readonly terraformCloud?: TerraformCloudConfig;
+}

@@ -1,0 +1,280 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Statement } from '../policies/document';
+import { Actor } from './actors';
+import { Cell, Finding, LAYER_ACTORS, MISTAKE_SID } from './matrix';
+import { BucketReview, Review, passes } from './review-documents';
+
+/**
+ * Renders cdktf.out/SECURITY-REVIEW.md: what each actor can do on each backup bucket, each
+ * guardrail and what it prevents, the residual risks and the findings. Deterministic (no date),
+ * so that the report diffs cleanly between two commits.
+ */
+
+/** What each guardrail prevents, in the reviewer's words. A Deny without an entry is a finding. */
+export const GUARDRAIL_PURPOSE: Readonly<Record<string, string>> = {
+  DenyInsecureTransport: 'every request without TLS, from anyone, to the bucket or its objects',
+  DenyDestructiveActionsOutsideBackupAccount:
+    'outside the backup account: deleting an object, a version or the bucket; changing its policy, ACLs, versioning, lifecycle, encryption (of the bucket or of an object), Object Lock, ownership, public access block, replication, tags, notifications, logging, metadata tables; bypassing governance retention',
+  DenyObjectReadsOutsideBackupAccount:
+    'outside the backup account: reading any object, version, ACL, tag, attribute, retention or annotation (the replication role included)',
+  DenyObjectWritesOutsideBackupAccountExceptBackfill:
+    'outside the backup account: s3:PutObject by any principal but the backfill role',
+  DenyReplicationOutsideBackupAccountExceptReplicationRole:
+    'outside the backup account: replication writes (new versions, delete markers, tags, owner override) by any principal but the replication role',
+  DenyBackfillOverwrites:
+    "the backfill role creating an object without If-None-Match '*', which could overwrite (multipart steps that create nothing are exempt)",
+  DenyBackfillObjectAcls: 'the backfill role sending any ACL but bucket-owner-full-control',
+};
+
+function evaluatorVersion(): string {
+  const dir = dirname(require.resolve('@cloud-copilot/iam-simulate'));
+  const pkg = JSON.parse(readFileSync(join(dir, '..', '..', 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+const short = (action: string) => action.replace(/^s3:/, '');
+
+/** `bucket: A, B; objects: C, PutObject [x, y]`, or `nothing`. */
+export function describeAllowed(cells: readonly Cell[]): string {
+  const allowed = cells.filter((c) => c.result === 'Allowed');
+  if (allowed.length === 0) return 'nothing';
+  const parts: string[] = [];
+  for (const target of ['bucket', 'object'] as const) {
+    const byAction = new Map<string, string[]>();
+    for (const c of allowed.filter((x) => x.target === target)) {
+      byAction.set(c.action, [
+        ...(byAction.get(c.action) ?? []),
+        ...(c.variant.id ? [c.variant.id] : []),
+      ]);
+    }
+    if (byAction.size === 0) continue;
+    const names = [...byAction.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([action, variants]) =>
+        variants.length > 0 ? `${short(action)} [${variants.join(', ')}]` : short(action),
+      );
+    parts.push(`${target === 'bucket' ? 'bucket' : 'objects'}: ${names.join(', ')}`);
+  }
+  return parts.join('; ');
+}
+
+function cellsOf(bucket: BucketReview, actor: Actor, tls: boolean): Cell[] {
+  return bucket.cells.filter(
+    (c) => c.layer === 'deployed' && c.actor === actor.id && c.tls === tls,
+  );
+}
+
+function escape(text: string): string {
+  return text.replace(/\|/g, '\\|');
+}
+
+function table(header: string[], rows: string[][]): string[] {
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.map(escape).join(' | ')} |`),
+  ];
+}
+
+/** The summary table: per actor, what it can do on each backup bucket, and without TLS. */
+export function summaryTable(review: Review): string[] {
+  const findingActors = new Set(review.findings.map((f) => f.actor));
+  return table(
+    [
+      'actor',
+      ...review.buckets.map((b) => `\`${b.source.backupBucketName}\` over TLS`),
+      'without TLS',
+      'as expected',
+    ],
+    review.actors.map((actor) => [
+      actor.label,
+      ...review.buckets.map((b) => describeAllowed(cellsOf(b, actor, true))),
+      review.buckets.every((b) => describeAllowed(cellsOf(b, actor, false)) === 'nothing')
+        ? 'nothing'
+        : 'SOMETHING (see findings)',
+      findingActors.has(actor.id) ? 'NO' : 'yes',
+    ]),
+  );
+}
+
+function conditionText(s: Statement): string {
+  return s.Condition === undefined ? '' : JSON.stringify(s.Condition);
+}
+
+function guardrails(bucket: BucketReview, problems: string[]): string[] {
+  const denyCounts = new Map<string, Cell[]>();
+  for (const c of bucket.cells) {
+    for (const sid of c.deniedBy) denyCounts.set(sid, [...(denyCounts.get(sid) ?? []), c]);
+  }
+  const rows = bucket.policy.Statement.map((s) => {
+    const actions = s.Action ?? s.NotAction ?? [];
+    const actionText =
+      actions.length > 6 ? `${actions.length} actions` : actions.map(short).join(', ');
+    if (s.Effect === 'Allow') {
+      return [s.Sid, 'Allow', actionText, `grants it, when ${conditionText(s)}`, ''];
+    }
+    const purpose = GUARDRAIL_PURPOSE[s.Sid];
+    if (purpose === undefined) {
+      problems.push(
+        `${bucket.source.backupBucketName}: the Deny ${s.Sid} has no description in GUARDRAIL_PURPOSE`,
+      );
+    }
+    const denied = denyCounts.get(s.Sid) ?? [];
+    const examples = [...new Set(denied.filter((c) => c.tls).map((c) => short(c.action)))].slice(
+      0,
+      4,
+    );
+    return [
+      s.Sid,
+      'Deny',
+      actionText,
+      purpose ?? 'NO DESCRIPTION',
+      `${denied.length}${examples.length > 0 ? ` (e.g. ${examples.join(', ')})` : ''}`,
+    ];
+  });
+  return table(
+    ['Sid', 'effect', 'actions', 'prevents / grants', 'requests it denied in the proof'],
+    rows,
+  );
+}
+
+function residualRisks(review: Review): string[] {
+  const windows = review.config.sourceBuckets
+    .map((b) => `\`${b.backupBucketName}\`: ${b.noncurrentVersionRetentionDays} days`)
+    .join(', ');
+  const lock = review.config.objectLock;
+  return [
+    '1. **A primary-account admin can take over the replication role** (rewrite its trust and ' +
+      'permissions, or delete and recreate it: `aws:PrincipalArn` matches by name). The bucket ' +
+      'policy bounds what they then get, and the matrix proves it (row "replication role taken ' +
+      'over"): `ReplicateObject`, `ReplicateDelete`, `ReplicateTags` and the owner override on ' +
+      'objects, `ListBucket` and `GetBucketVersioning`. So they **can write delete markers and ' +
+      'new versions into the backup**, and change replica tags. They cannot delete a version, ' +
+      'read an object, or change any bucket setting. The old versions become noncurrent and ' +
+      `**survive the retention window** (${windows}); after it the lifecycle rule removes them ` +
+      'for good. That window is the time to notice (alarm on delete-marker and overwrite spikes) ' +
+      'and restore.',
+    '2. **The same holds for the backfill role**: taken over, it can list the backup and create ' +
+      "objects under keys that have no current version (If-None-Match '*'): storage cost and " +
+      'clutter, never an overwrite, a delete or a read.',
+    '3. **The backup account itself is trusted.** The bucket policy restricts every principal ' +
+      'outside it; an administrator of the backup account can still delete versions or change ' +
+      'the bucket. That account must stay rarely touched, with few admins.' +
+      (lock === undefined
+        ? ' This config has no Object Lock: versions rest on versioning, the bucket policy and the account boundary.'
+        : ` Object Lock ${lock.mode} with ${lock.days} days of default retention also protects every version.`),
+    '4. **Whether `s3:ReplicateObject` can replace an existing replica version** (same version ' +
+      'id) is not documented; this review assumes, at worst, a new version.',
+    '5. **Actions AWS adds later** are not in the explicit Deny list until it is updated (a test ' +
+      'fails when the packaged Service Authorization Reference gains one). Without an Allow they ' +
+      'stay implicitly denied to every other account.',
+    '6. **What the evaluator models**: identity policies, the bucket policy, same- and ' +
+      'cross-account rules and condition operators. Not modelled here: SCPs and RCPs, permission ' +
+      'boundaries, session policies, VPC endpoint policies, access points, S3 Block Public Access ' +
+      '(all unused by this project or only tightening), and the KMS key policy (not an S3 ' +
+      'action). `aws:SecureTransport`, `aws:PrincipalAccount` and `aws:PrincipalArn` are set on ' +
+      'every request (the evaluator does not derive them).',
+    '7. **CopyObject and enforced conditional writes**: AWS documents that a bucket policy that ' +
+      'enforces If-None-Match makes CopyObject into the bucket fail unless S3 supports the ' +
+      'header on CopyObject; the backfill must verify its copy path against real S3 (multipart ' +
+      'copy, UploadPartCopy then CompleteMultipartUpload with If-None-Match, is allowed).',
+  ];
+}
+
+export function renderReport(review: Review): string {
+  const problems: string[] = [];
+  const bucketSections = review.buckets.flatMap((bucket) => [
+    `## Backup bucket \`${bucket.source.backupBucketName}\` (source \`${bucket.source.name}\`)`,
+    '',
+    '### What each actor can do',
+    '',
+    ...table(
+      ['actor', 'over TLS', 'without TLS'],
+      review.actors.map((actor) => [
+        actor.label,
+        describeAllowed(cellsOf(bucket, actor, true)),
+        describeAllowed(cellsOf(bucket, actor, false)),
+      ]),
+    ),
+    '',
+    '### Guardrails: the bucket policy, statement by statement',
+    '',
+    'Counts are requests of the matrix that the statement denied: as deployed, and with the ' +
+      `Allows replaced by an allow-all (\`${MISTAKE_SID}\`), which proves each Deny holds on its own.`,
+    '',
+    ...guardrails(bucket, problems),
+    '',
+    `### The roles on the source bucket \`${bucket.source.name}\``,
+    '',
+    ...table(
+      ['role', 'allowed by its identity policy'],
+      [...new Set(bucket.sourceCells.map((c) => c.actor))].map((id) => [
+        review.actors.find((a) => a.id === id)!.label,
+        describeAllowed(bucket.sourceCells.filter((c) => c.actor === id)),
+      ]),
+    ),
+    '',
+  ]);
+  const findings: string[] = [
+    ...review.documentFindings,
+    ...review.findings.map((f: Finding) => `${f.bucket} (${f.layer}) ${f.actor}: ${f.message}`),
+    ...problems,
+  ];
+  const notApplicable = new Map<string, string[]>();
+  for (const a of review.catalog.notApplicable) {
+    const key = a.resourceTypes.length === 0 ? 'account (no resource)' : a.resourceTypes.join(', ');
+    notApplicable.set(key, [...(notApplicable.get(key) ?? []), short(a.action)]);
+  }
+  return [
+    '# Security review: s3-bastion-backup',
+    '',
+    `Generated by \`npm run review\` from the IAM documents in cdktf.out, evaluated with ` +
+      `@cloud-copilot/iam-simulate ${evaluatorVersion()} for ${review.actors.length} actors x ` +
+      `${review.catalog.evaluated.length} S3 actions that take a bucket or an object (s3:PutObject ` +
+      `once per request shape) x TLS on and off. Expected results are data in ` +
+      '`review/expected.ts`; any difference is a finding.',
+    '',
+    `**Result: ${findings.length === 0 ? 'every invariant holds' : `${findings.length} finding(s)`}.**`,
+    '',
+    '## Summary',
+    '',
+    ...summaryTable(review),
+    '',
+    "Request shapes of s3:PutObject: `if-none-match` (If-None-Match '*', no ACL), " +
+      '`if-none-match+bucket-owner-full-control`, `if-none-match+public-read`, `overwrite` ' +
+      '(no If-None-Match), `multipart-step` (CreateMultipartUpload, UploadPart, UploadPartCopy), ' +
+      '`multipart-step+public-read`.',
+    '',
+    `Besides the deployed policy, each bucket policy is evaluated with its Denies removed (the ` +
+      `Allows alone must grant exactly the expected access) and with its Allows replaced by an ` +
+      `allow-all (the Denies alone must hold it), for ${LAYER_ACTORS.join(', ')}.`,
+    '',
+    '## Findings',
+    '',
+    ...(findings.length === 0 ? ['None.'] : findings.map((f) => `- ${f}`)),
+    '',
+    '## Residual risks',
+    '',
+    ...residualRisks(review),
+    '',
+    ...bucketSections,
+    '## S3 actions not evaluated against a bucket',
+    '',
+    'Their resource is not a bucket or an object, so no bucket policy is consulted for them ' +
+      '(data behind an access point still needs a bucket-policy grant, which no statement gives).',
+    '',
+    ...table(
+      ['resource type', 'actions'],
+      [...notApplicable.entries()].map(([type, actions]) => [type, actions.join(', ')]),
+    ),
+    '',
+  ].join('\n');
+}
+
+/** Whether every invariant holds, including a description for every Deny. */
+export function reportPasses(review: Review): boolean {
+  return passes(review) && renderReport(review).includes('**Result: every invariant holds.**');
+}

@@ -1,0 +1,24 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BastionConfig } from '../config';
+import { renderReport, reportPasses } from './report';
+import { reviewDocuments } from './review-documents';
+import { synthesizeDocuments } from './synth-documents';
+
+/**
+ * `npm run review`: synthesize into `outdir`, read every IAM document back, run the matrix and
+ * write `outdir`/SECURITY-REVIEW.md. Returns whether every invariant holds.
+ */
+export async function runReview(
+  config: BastionConfig,
+  outdir: string,
+): Promise<{ ok: boolean; reportPath: string }> {
+  mkdirSync(outdir, { recursive: true });
+  // Stacks of an earlier config would be read back as if this one had them.
+  rmSync(join(outdir, 'stacks'), { recursive: true, force: true });
+  const documents = synthesizeDocuments(config, outdir);
+  const review = await reviewDocuments(config, documents);
+  const reportPath = join(outdir, 'SECURITY-REVIEW.md');
+  writeFileSync(reportPath, renderReport(review));
+  return { ok: reportPasses(review), reportPath };
+}

@@ -1,0 +1,75 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import { byteSizeFlag, positiveIntegerFlag, roleArnFlag, urlFlag } from '../../cli/args';
+import { createS3Client } from '../client/clients';
+import { MAX_SINGLE_COPY_BYTES } from './copy-engine';
+import { UsageError } from '../client/errors';
+import { type CopyObjectSender, signedCopyObjectSender } from '../client/signed-copy';
+
+/**
+ * The flags that backfill and restore share to copy objects, parsed once: concurrency, multipart
+ * threshold and part size, ACL, the client (with --role-arn assumed) and how single copies are
+ * sent.
+ */
+
+/** Copies are latency-bound; 128 in flight stays below S3's per-prefix write rate. */
+export const DEFAULT_COPY_CONCURRENCY = 128;
+const DEFAULT_PART_SIZE_BYTES = 512 * 1024 ** 2;
+
+export interface CopyFlagValues {
+  readonly region?: string;
+  readonly 'endpoint-url'?: string;
+  readonly 'role-arn'?: string;
+  readonly concurrency?: string;
+  readonly 'multipart-threshold'?: string;
+  readonly 'part-size'?: string;
+  readonly acl?: string;
+  readonly 'sdk-copy'?: boolean;
+}
+
+export interface CopySettings {
+  readonly client: S3Client;
+  readonly concurrency: number;
+  readonly multipartThresholdBytes: number;
+  readonly partSizeBytes: number;
+  readonly acl: 'bucket-owner-full-control' | 'none';
+  /** The lean signed CopyObject, unless --sdk-copy asks for the SDK's. */
+  readonly copyObject: CopyObjectSender | undefined;
+}
+
+export function parseCopySettings(values: CopyFlagValues): CopySettings {
+  if (values.acl !== 'bucket-owner-full-control' && values.acl !== 'none') {
+    throw new UsageError(
+      `--acl must be 'bucket-owner-full-control' or 'none', got '${values.acl}'`,
+    );
+  }
+  const concurrency = positiveIntegerFlag(
+    values.concurrency,
+    'concurrency',
+    DEFAULT_COPY_CONCURRENCY,
+  );
+  const multipartThresholdBytes = byteSizeFlag(
+    values['multipart-threshold'],
+    'multipart-threshold',
+    MAX_SINGLE_COPY_BYTES,
+  );
+  if (multipartThresholdBytes > MAX_SINGLE_COPY_BYTES) {
+    throw new UsageError('--multipart-threshold cannot exceed 5GiB, the CopyObject limit');
+  }
+  const endpointUrl = urlFlag(values['endpoint-url'], 'endpoint-url');
+  const client = createS3Client({
+    region: values.region,
+    endpointUrl,
+    roleArn: roleArnFlag(values['role-arn'], 'role-arn'),
+    maxSockets: concurrency + 8,
+  });
+  return {
+    client,
+    concurrency,
+    multipartThresholdBytes,
+    partSizeBytes: byteSizeFlag(values['part-size'], 'part-size', DEFAULT_PART_SIZE_BYTES),
+    acl: values.acl,
+    copyObject: values['sdk-copy']
+      ? undefined
+      : signedCopyObjectSender(client, { endpointUrl, maxSockets: concurrency + 8 }),
+  };
+}
