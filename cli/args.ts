@@ -92,3 +92,14 @@ export function roleArnFlag(value: string | undefined, flag: string): string | u
   }
   return value;
 }
+
+/** An AWS region name (eu-west-1); S3-compatible servers name theirs freely, so loosely checked. */
+const REGION_NAME = /^[a-z0-9][a-z0-9-]{0,40}$/;
+
+export function regionFlag(value: string | undefined, flag: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (!REGION_NAME.test(value)) {
+    throw new UsageError(`--${flag} '${value}' is not a region name such as eu-west-1`);
+  }
+  return value;
+}

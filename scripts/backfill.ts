@@ -3,9 +3,16 @@
  * overwriting or deleting anything. Thin entry over s3/backfill/backfill.ts.
  *
  *   npm run backfill -- --source <bucket> --destination <bucket> [--prefix P] [--role-arn ARN]
- *     [--region R] [--endpoint-url URL] [--concurrency N] [--dry-run] [--json]
+ *     [--source-region R] [--destination-region R] [--endpoint-url URL] [--dry-run] [--json]
  */
-import { bucketFlag, CONNECTION_FLAGS, parseFlags, roleArnFlag } from '../cli/args';
+import {
+  bucketFlag,
+  CONNECTION_FLAGS,
+  parseFlags,
+  regionFlag,
+  roleArnFlag,
+  urlFlag,
+} from '../cli/args';
 import { backfill, type BackfillResult } from '../s3/backfill/backfill';
 import {
   EXIT_INCOMPLETE,
@@ -15,6 +22,11 @@ import {
   reportError,
   runInterruptibleMain,
 } from '../cli/runtime';
+import {
+  describeBucketRegions,
+  locateBuckets,
+  RegionalS3Clients,
+} from '../s3/client/bucket-regions';
 import { assumedRoleCredentials } from '../s3/client/clients';
 import { UsageError } from '../s3/client/errors';
 import { formatBytes, formatCount } from '../cli/format';
@@ -32,7 +44,12 @@ never deletes, never writes to the source. Interrupted, run it again: it resumes
 
   --prefix P                  only keys under P
   --role-arn ARN              assume this role first (the backfill role, s3-bastion-backfill)
-  --region R                  region of the buckets (default: AWS_REGION / profile)
+  --source-region R           region of --source; --destination-region R: of --destination.
+                              Without them each bucket's region is looked up (HeadBucket) and
+                              every request goes to its bucket's region; copies to the
+                              destination's
+  --region R                  where look-ups and STS go, and the region of a bucket whose server
+                              names none (default: AWS_REGION / profile, else us-east-1)
   --endpoint-url URL          an S3-compatible endpoint (default: AWS_ENDPOINT_URL_S3)
   --concurrency N             copies in flight (default 128)
   --dry-run                   list what would be copied, with counts, bytes and request cost
@@ -58,6 +75,8 @@ const FLAGS = {
   ...CONNECTION_FLAGS,
   source: { type: 'string' },
   destination: { type: 'string' },
+  'source-region': { type: 'string' },
+  'destination-region': { type: 'string' },
   prefix: { type: 'string', default: '' },
   concurrency: { type: 'string' },
   'dry-run': { type: 'boolean', default: false },
@@ -159,7 +178,7 @@ async function runBatchEngine(
   const { GetCallerIdentityCommand, STSClient } = await import('@aws-sdk/client-sts');
   const { batchReplicationJobRequest, startBatchReplicationJob, waitForBatchJob } =
     await import('../s3/backfill/batch-replication');
-  const region = values.region;
+  const region = regionFlag(values.region, 'region');
   const credentials =
     values['role-arn'] === undefined
       ? undefined
@@ -177,11 +196,20 @@ async function runBatchEngine(
     roleArn: roleArnFlag(values['batch-role-arn'], 'batch-role-arn'),
     reportBucket: values['report-bucket'],
   };
-  const control = new S3ControlClient({ region, credentials });
   if (values['dry-run']) {
     output.stdout.write(`${JSON.stringify(batchReplicationJobRequest(options), null, 2)}\n`);
     return EXIT_OK;
   }
+  // The job runs in the source bucket's region, where its manifest is generated.
+  const regions = new RegionalS3Clients({
+    region,
+    endpointUrl: urlFlag(values['endpoint-url'], 'endpoint-url'),
+    credentials,
+    bucketRegions: { [source]: regionFlag(values['source-region'], 'source-region') },
+  });
+  const { region: jobRegion } = await regions.locate(source);
+  regions.destroy();
+  const control = new S3ControlClient({ region: jobRegion, credentials });
   const jobId = await startBatchReplicationJob(control, options);
   output.stdout.write(
     values.json
@@ -222,8 +250,13 @@ export async function main(
     if (values.engine !== 'local') {
       throw new UsageError(`--engine must be 'local' or 'batch', got '${values.engine}'`);
     }
-    const copy = parseCopySettings(values);
+    const copy = parseCopySettings(values, {
+      [source]: ['source-region', values['source-region']],
+      [destination]: ['destination-region', values['destination-region']],
+    });
     const stateDir = values['state-dir'] ?? defaultStateDir();
+    await locateBuckets(copy.client, [source, destination]);
+    if (!values.json) output.stderr.write(describeBucketRegions('backfill', copy.client.regions()));
 
     const stats = new RunStats();
     const progress = new ProgressReporter(stats);

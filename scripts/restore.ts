@@ -4,9 +4,10 @@
  * s3/restore/restore.ts.
  *
  *   npm run restore -- --backup <bucket> --target <bucket> --as-of <ISO 8601 time> [--prefix P]
- *     [--role-arn ARN] [--region R] [--endpoint-url URL] [--dry-run] [--json]
+ *     [--role-arn ARN] [--backup-region R] [--target-region R] [--endpoint-url URL] [--dry-run]
  */
 import { loadConfig } from '../config';
+import { describeBucketRegions, locateBuckets } from '../s3/client/bucket-regions';
 import {
   bucketFlag,
   CONNECTION_FLAGS,
@@ -48,7 +49,11 @@ Interrupted, run it again with the same arguments: it resumes.
   --as-of TIME                ISO 8601 with a time zone: 2025-03-01T12:00:00Z, 2025-03-01T13:00+01:00
   --prefix P                  only keys under P
   --role-arn ARN              assume this role first (the restore role, s3-bastion-restore)
-  --region R                  region of the buckets (default: AWS_REGION / profile)
+  --backup-region R           region of --backup; --target-region R: of --target. Without
+                              them each bucket's region is looked up (HeadBucket) and every
+                              request goes to its bucket's region; copies to the target's
+  --region R                  where look-ups go, and the region of a bucket whose server names
+                              none (default: AWS_REGION / profile, else us-east-1)
   --endpoint-url URL          an S3-compatible endpoint (default: AWS_ENDPOINT_URL_S3)
   --dry-run                   list what would be written, with counts, bytes and request cost
   --json                      print the summary as JSON on stdout, no progress
@@ -72,6 +77,8 @@ const FLAGS = {
   ...CONNECTION_FLAGS,
   backup: { type: 'string' },
   target: { type: 'string' },
+  'backup-region': { type: 'string' },
+  'target-region': { type: 'string' },
   'as-of': { type: 'string' },
   prefix: { type: 'string', default: '' },
   concurrency: { type: 'string' },
@@ -241,10 +248,15 @@ export async function main(
     const targetProblem = restoreTargetProblem(loadConfig(), target, values['into-production']);
     if (targetProblem !== undefined) throw new UsageError(targetProblem);
     const asOf = parseAsOf(values['as-of']);
-    const copy = parseCopySettings(values);
+    const copy = parseCopySettings(values, {
+      [backup]: ['backup-region', values['backup-region']],
+      [target]: ['target-region', values['target-region']],
+    });
     const maxKeys = positiveIntegerFlag(values['max-keys'], 'max-keys', 100);
     const pageSize = positiveIntegerFlag(values['page-size'], 'page-size', 1000);
     const stateDir = values['state-dir'] ?? defaultStateDir();
+    await locateBuckets(copy.client, [backup, target]);
+    if (!values.json) output.stderr.write(describeBucketRegions('restore', copy.client.regions()));
     const intoProduction = values['into-production'];
 
     const stats = new RunStats();

@@ -3,18 +3,23 @@
  * over s3/backfill/verify.ts; exit 0 only when nothing is missing or different.
  *
  *   npm run verify -- --source <bucket> --destination <bucket> [--prefix P] [--role-arn ARN]
- *     [--region R] [--endpoint-url URL] [--json]
+ *     [--source-region R] [--destination-region R] [--endpoint-url URL] [--json]
  */
 import {
   bucketFlag,
   CONNECTION_FLAGS,
   parseFlags,
   positiveIntegerFlag,
+  regionFlag,
   roleArnFlag,
   urlFlag,
 } from '../cli/args';
 import { EXIT_INCOMPLETE, EXIT_OK, type Output, reportError, runMain } from '../cli/runtime';
-import { createS3Client } from '../s3/client/clients';
+import {
+  describeBucketRegions,
+  locateBuckets,
+  RegionalS3Clients,
+} from '../s3/client/bucket-regions';
 import { formatBytes, formatCount } from '../cli/format';
 import { verify } from '../s3/backfill/verify';
 
@@ -26,7 +31,11 @@ holds every source object.
 
   --prefix P            only keys under P
   --role-arn ARN        assume this role first
-  --region R            region of the buckets
+  --source-region R     region of --source; --destination-region R: of --destination.
+                        Without them each bucket's region is looked up (HeadBucket) and each
+                        listing goes to its bucket's region
+  --region R            where look-ups go, and the region of a bucket whose server names none
+                        (default: AWS_REGION / profile, else us-east-1)
   --endpoint-url URL    an S3-compatible endpoint (default: AWS_ENDPOINT_URL_S3)
   --max-keys N          keys of each kind to print (default 1000; counts are always complete)
   --json                print the report as JSON
@@ -36,6 +45,8 @@ const FLAGS = {
   ...CONNECTION_FLAGS,
   source: { type: 'string' },
   destination: { type: 'string' },
+  'source-region': { type: 'string' },
+  'destination-region': { type: 'string' },
   prefix: { type: 'string', default: '' },
   'max-keys': { type: 'string' },
 } as const;
@@ -49,13 +60,19 @@ export async function main(argv: string[], output: Output = process): Promise<nu
     }
     const source = bucketFlag(values.source, 'source');
     const destination = bucketFlag(values.destination, 'destination');
-    const client = createS3Client({
-      region: values.region,
+    const client = new RegionalS3Clients({
+      region: regionFlag(values.region, 'region'),
+      bucketRegions: {
+        [source]: regionFlag(values['source-region'], 'source-region'),
+        [destination]: regionFlag(values['destination-region'], 'destination-region'),
+      },
       endpointUrl: urlFlag(values['endpoint-url'], 'endpoint-url'),
       roleArn: roleArnFlag(values['role-arn'], 'role-arn'),
       maxSockets: 4,
     });
     const maxKeys = positiveIntegerFlag(values['max-keys'], 'max-keys', 1000);
+    await locateBuckets(client, [source, destination]);
+    if (!values.json) output.stderr.write(describeBucketRegions('verify', client.regions()));
     const report = await verify({
       client,
       sourceBucket: source,

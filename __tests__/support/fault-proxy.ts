@@ -8,8 +8,8 @@
  * - MOCK of real S3 behaviour RGW lacks: RGW ignores If-None-Match on CopyObject, so with
  *   `emulateCopyIfNoneMatch` the proxy answers 412 PreconditionFailed itself when the target
  *   object exists, as S3 does;
- * - MOCK of a wrong region: S3 answers 301 PermanentRedirect with x-amz-bucket-region for a
- *   bucket in another region; RGW has one region, so `redirectBuckets` fakes that answer.
+ * S3's regional answers (301 PermanentRedirect for a request signed for another region) are
+ * emulated by regional-s3.ts.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -31,8 +31,6 @@ export interface FaultPlan {
   readonly emulateCopyIfNoneMatch?: { readonly client: S3Client };
   /** Keep the method, URL and headers of every request (to check what was sent). */
   readonly recordRequests?: boolean;
-  /** Bucket name -> the region the fake 301 names. */
-  readonly redirectBuckets?: Readonly<Record<string, string>>;
 }
 
 export interface RecordedRequest {
@@ -120,20 +118,6 @@ export async function startFaultProxy(target: string, plan: FaultPlan): Promise<
         const url = new URL(request.url ?? '/', 'http://proxy');
         const [, bucket = '', ...keyParts] = url.pathname.split('/');
         const key = decodeURIComponent(keyParts.join('/'));
-        const redirectRegion = plan.redirectBuckets?.[bucket];
-        if (redirectRegion !== undefined) {
-          response.writeHead(301, {
-            'content-type': 'application/xml',
-            'x-amz-bucket-region': redirectRegion,
-          });
-          response.end(
-            xmlError(
-              'PermanentRedirect',
-              'The bucket you are attempting to access must be addressed using the specified endpoint.',
-            ),
-          );
-          return;
-        }
         const faultable = plan.methods === undefined || plan.methods.includes(request.method ?? '');
         if (faultable && every(plan.slowDownEvery, i)) {
           injected.slowDown++;

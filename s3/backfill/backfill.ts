@@ -7,6 +7,7 @@ import {
   openJournal,
   runJournaledCopies,
 } from '../engine/copy-job';
+import { clientFor, locateBuckets } from '../client/bucket-regions';
 import { UsageError } from '../client/errors';
 import { type ListedObject, listObjects } from '../listing/listing';
 import { mergeDiff } from '../listing/merge-diff';
@@ -62,6 +63,7 @@ export async function backfill(options: BackfillOptions): Promise<BackfillResult
       `source and destination are the same bucket (${sourceBucket}); the backfill copies to another bucket only`,
     );
   }
+  await locateBuckets(client, [sourceBucket, destinationBucket]);
   const stats = options.stats ?? new RunStats();
   const listDestination = options.listDestination ?? true;
   const { journal, resumedAfter } = openJournal(options, {
@@ -73,7 +75,7 @@ export async function backfill(options: BackfillOptions): Promise<BackfillResult
   const countListing = { onRequest: (type: string) => stats.countRequest(type) };
 
   async function* sourceObjects(): AsyncGenerator<ListedObject> {
-    for await (const object of listObjects(client, {
+    for await (const object of listObjects(clientFor(client, sourceBucket), {
       bucket: sourceBucket,
       prefix,
       startAfter: resumedAfter,
@@ -92,7 +94,7 @@ export async function backfill(options: BackfillOptions): Promise<BackfillResult
       yield* sourceObjects();
       return;
     }
-    const destination = listObjects(client, {
+    const destination = listObjects(clientFor(client, destinationBucket), {
       bucket: destinationBucket,
       prefix,
       startAfter: resumedAfter,

@@ -1,10 +1,11 @@
-import type { S3Client } from '@aws-sdk/client-s3';
+import { clientFor, locateBuckets, type S3Clients } from '../client/bucket-regions';
 import { UsageError } from '../client/errors';
 import { listObjects } from '../listing/listing';
 import { mergeDiff } from '../listing/merge-diff';
 
 export interface VerifyOptions {
-  readonly client: S3Client;
+  /** The client of each bucket (RegionalS3Clients), or one client for all. */
+  readonly client: S3Clients;
   readonly sourceBucket: string;
   readonly destinationBucket: string;
   readonly prefix?: string;
@@ -42,9 +43,14 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
   if (options.sourceBucket === options.destinationBucket) {
     throw new UsageError(`source and destination are the same bucket (${options.sourceBucket})`);
   }
+  await locateBuckets(options.client, [options.sourceBucket, options.destinationBucket]);
   const limit = options.maxKeysReported ?? 1000;
   const list = (bucket: string) =>
-    listObjects(options.client, { bucket, prefix: options.prefix, onRequest: options.onRequest });
+    listObjects(clientFor(options.client, bucket), {
+      bucket,
+      prefix: options.prefix,
+      onRequest: options.onRequest,
+    });
   const source: SideTotals = { objects: 0, bytes: 0 };
   const destination: SideTotals = { objects: 0, bytes: 0 };
   const missing = { count: 0, keys: [] as string[] };

@@ -4,7 +4,10 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 
 export interface ConnectionOptions {
-  /** Region of the buckets; the SDK's chain (AWS_REGION, profile) when absent. */
+  /**
+   * Region the requests are signed for and sent to; the SDK's chain (AWS_REGION, profile) when
+   * absent. RegionalS3Clients (bucket-regions.ts) gives each bucket a client of its own region.
+   */
   readonly region?: string;
   /** An S3-compatible endpoint; AWS_ENDPOINT_URL_S3 is honoured by the SDK when absent. */
   readonly endpointUrl?: string;
@@ -64,7 +67,14 @@ export function assumedRoleCredentials(
  * rate limiter sees every throttle and no object is dropped when the SDK's retry quota runs out),
  * and checksums only where S3 requires them (copies carry no body).
  */
-export function createS3Client(options: ConnectionOptions = {}): S3Client {
+export function createS3Client(
+  options: ConnectionOptions & {
+    /** Credentials shared with other clients of the run (one AssumeRole for all regions). */
+    readonly credentials?: AwsCredentialIdentityProvider;
+    /** Sockets shared with other clients of the run, so maxSockets bounds the whole run. */
+    readonly agents?: { readonly http: http.Agent; readonly https: https.Agent };
+  } = {},
+): S3Client {
   const maxSockets = options.maxSockets ?? 64;
   const endpoint = options.endpointUrl ?? process.env.AWS_ENDPOINT_URL_S3;
   return new S3Client({
@@ -76,12 +86,13 @@ export function createS3Client(options: ConnectionOptions = {}): S3Client {
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     credentials:
-      options.roleArn === undefined
+      options.credentials ??
+      (options.roleArn === undefined
         ? undefined
-        : assumedRoleCredentials(options.roleArn, options.region),
+        : assumedRoleCredentials(options.roleArn, options.region)),
     requestHandler: {
-      httpAgent: new http.Agent({ keepAlive: true, maxSockets }),
-      httpsAgent: new https.Agent({ keepAlive: true, maxSockets }),
+      httpAgent: options.agents?.http ?? new http.Agent({ keepAlive: true, maxSockets }),
+      httpsAgent: options.agents?.https ?? new https.Agent({ keepAlive: true, maxSockets }),
       connectionTimeout: 10_000,
       // Idle time on the socket: S3 keeps a long CopyObject alive by sending whitespace.
       requestTimeout: 300_000,

@@ -20,6 +20,8 @@ interface ErrorShape {
   $metadata?: { httpStatusCode?: number };
   $response?: { headers?: Record<string, string | undefined> };
   BucketRegion?: string;
+  /** The `<Region>` of a 400 AuthorizationHeaderMalformed body. */
+  Region?: string;
 }
 
 function shape(error: unknown): ErrorShape {
@@ -36,10 +38,14 @@ export function httpStatus(error: unknown): number | undefined {
   return shape(error).$metadata?.httpStatusCode;
 }
 
-/** The region S3 says a bucket lives in, from a 301 PermanentRedirect or a 400 region error. */
+/**
+ * The region S3 says a bucket lives in: the `x-amz-bucket-region` header of a 301
+ * PermanentRedirect (a HEAD gets only the header) or of a HeadBucket answer, or the `<Region>` of a
+ * 400 AuthorizationHeaderMalformed. https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
+ */
 export function bucketRegionOf(error: unknown): string | undefined {
   const e = shape(error);
-  return e.BucketRegion ?? e.$response?.headers?.['x-amz-bucket-region'];
+  return e.BucketRegion ?? e.$response?.headers?.['x-amz-bucket-region'] ?? e.Region;
 }
 
 /** 412: the object exists and `If-None-Match: *` refused to overwrite it. */
@@ -91,7 +97,7 @@ export function describeS3Error(error: unknown, operation?: S3Operation): string
   }
   if (WRONG_REGION.has(name) || status === 301) {
     const region = bucketRegionOf(error);
-    return `WrongRegion: bucket '${operation?.bucket ?? '?'}' is in ${region ?? 'another region'}; pass --region ${region ?? '<region>'} (${name}, ${where})`;
+    return `WrongRegion: bucket '${operation?.bucket ?? '?'}' is in ${region ?? 'another region'}, not in the region the request was signed for; correct or drop the bucket's --source-region / --destination-region / --backup-region / --target-region (without one the region is looked up) (${name}, ${where})`;
   }
   if (name === 'InvalidAccessKeyId' || name === 'SignatureDoesNotMatch') {
     return `${name}: the AWS credentials were rejected (${where}); check AWS_PROFILE / AWS_ACCESS_KEY_ID`;

@@ -1,7 +1,8 @@
 import { createHash, createHmac } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import { CopyObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CopyObjectCommand } from '@aws-sdk/client-s3';
+import { clientFor, type S3Clients } from './bucket-regions';
 
 /** One CopyObject, as the copy engine asks for it. */
 export interface CopyObjectRequest {
@@ -17,10 +18,13 @@ export interface CopyObjectRequest {
 /** Sends one CopyObject; rejects with an error named like the SDK's (`name`, `$metadata`). */
 export type CopyObjectSender = (request: CopyObjectRequest) => Promise<void>;
 
-/** CopyObject through the SDK: every endpoint, auth and protocol feature, ~1.6 ms CPU each. */
-export function sdkCopyObjectSender(client: S3Client): CopyObjectSender {
+/**
+ * CopyObject through the SDK: every endpoint, auth and protocol feature, ~1.6 ms CPU each. Sent
+ * with the destination bucket's client: S3 takes a copy in the destination's region.
+ */
+export function sdkCopyObjectSender(clients: S3Clients): CopyObjectSender {
   return async (request) => {
-    await client.send(
+    await clientFor(clients, request.destinationBucket).send(
       new CopyObjectCommand({
         Bucket: request.destinationBucket,
         Key: request.destinationKey,
@@ -46,6 +50,7 @@ export function encodeS3Path(key: string): string {
 interface ResolvedEndpoint {
   readonly url: URL;
   readonly signingRegion: string;
+  readonly credentials: S3ClientInternals['credentials'];
 }
 
 interface S3ClientInternals {
@@ -71,9 +76,11 @@ function s3ErrorFrom(
 ): Error & { name: string } {
   const code = /<Code>([^<]*)<\/Code>/.exec(body)?.[1] ?? `Http${status}`;
   const message = /<Message>([^<]*)<\/Message>/.exec(body)?.[1] ?? `HTTP ${status}`;
+  const region = /<Region>([^<]*)<\/Region>/.exec(body)?.[1];
   return Object.assign(new Error(message), {
     name: code,
     Code: code,
+    ...(region === undefined ? {} : { Region: region }),
     // S3 can answer a copy with 200 and an error in the body; that is a server error to retry.
     $metadata: { httpStatusCode: status === 200 ? 500 : status },
     $response: { headers: headers as Record<string, string | undefined> },
@@ -86,12 +93,14 @@ function s3ErrorFrom(
  * on two cores the SDK's cost, not the server, capped throughput). Endpoint and signing region come from the SDK's own
  * endpoint rules, credentials from the client's provider chain (assumed role, refreshing), so
  * only the hot request is hand-made. Anything else (multipart, HEAD, listing) uses the SDK.
+ * The copy is sent to, and signed for, the DESTINATION bucket's region (its client in
+ * `clients`): S3 takes a CopyObject there whatever the source's region, and the SDK's region
+ * redirects would never see this request.
  */
 export function signedCopyObjectSender(
-  client: S3Client,
+  clients: S3Clients,
   options: { endpointUrl?: string; maxSockets?: number; timeoutMs?: number } = {},
 ): CopyObjectSender {
-  const config = client.config as unknown as S3ClientInternals;
   const maxSockets = options.maxSockets ?? 64;
   const agents = {
     'http:': new http.Agent({ keepAlive: true, maxSockets }),
@@ -103,6 +112,7 @@ export function signedCopyObjectSender(
   const resolveEndpoint = (bucket: string): Promise<ResolvedEndpoint> => {
     let resolved = endpoints.get(bucket);
     if (resolved === undefined) {
+      const config = clientFor(clients, bucket).config as unknown as S3ClientInternals;
       resolved = (async () => {
         const region = await config.region();
         const endpoint = config.endpointProvider({
@@ -115,7 +125,11 @@ export function signedCopyObjectSender(
           Accelerate: false,
         });
         const scheme = endpoint.properties?.authSchemes?.find((s) => s.name === 'sigv4');
-        return { url: endpoint.url, signingRegion: scheme?.signingRegion ?? region };
+        return {
+          url: endpoint.url,
+          signingRegion: scheme?.signingRegion ?? region,
+          credentials: config.credentials,
+        };
       })();
       endpoints.set(bucket, resolved);
     }
@@ -136,10 +150,8 @@ export function signedCopyObjectSender(
   };
 
   return async (request) => {
-    const [endpoint, credentials] = await Promise.all([
-      resolveEndpoint(request.destinationBucket),
-      config.credentials(),
-    ]);
+    const endpoint = await resolveEndpoint(request.destinationBucket);
+    const credentials = await endpoint.credentials();
     const { url } = endpoint;
     const path = `${url.pathname.replace(/\/$/, '')}/${encodeS3Path(request.destinationKey)}`;
     const amzDate = new Date().toISOString().replace(/[-:]|\.\d{3}/g, '');

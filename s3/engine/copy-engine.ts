@@ -5,9 +5,9 @@ import {
   GetObjectTaggingCommand,
   HeadObjectCommand,
   type ObjectCannedACL,
-  type S3Client,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
+import { clientFor, type S3Clients } from '../client/bucket-regions';
 import {
   describeS3Error,
   errorName,
@@ -47,8 +47,11 @@ const MIN_PART_BYTES = 5 * 1024 ** 2;
 const MAX_PARTS = 10_000;
 
 export interface CopyEngineOptions {
-  /** Client for the destination; its credentials must also read the source. */
-  readonly client: S3Client;
+  /**
+   * The client of each bucket (or one client for all): reads go to the source's region, copies
+   * to the destination's. The credentials must read the source and write the destination.
+   */
+  readonly client: S3Clients;
   /** Copies in flight. */
   readonly concurrency: number;
   /** Objects larger than this are copied with UploadPartCopy. @default 5 GiB (S3's limit) */
@@ -261,10 +264,12 @@ export class CopyEngine {
    * metadata or tags, so this path (and only this one) reads them first.
    */
   private async copyMultipart(task: CopyTask): Promise<void> {
-    const { client } = this.options;
+    const source = clientFor(this.options.client, task.sourceBucket);
+    // UploadPartCopy and the rest of the upload go to the destination's region.
+    const client = clientFor(this.options.client, task.destinationBucket);
     const versionId = task.sourceVersionId;
     const head = await this.send('HeadObject', () =>
-      client.send(
+      source.send(
         new HeadObjectCommand({
           Bucket: task.sourceBucket,
           Key: task.sourceKey,
@@ -273,7 +278,7 @@ export class CopyEngine {
       ),
     );
     const tagging = await this.send('GetObjectTagging', () =>
-      client.send(
+      source.send(
         new GetObjectTaggingCommand({
           Bucket: task.sourceBucket,
           Key: task.sourceKey,

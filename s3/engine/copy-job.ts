@@ -1,4 +1,4 @@
-import type { S3Client } from '@aws-sdk/client-s3';
+import type { S3Clients } from '../client/bucket-regions';
 import {
   CopyEngine,
   type CopyEngineOptions,
@@ -19,7 +19,8 @@ import type { CopyObjectSender } from '../client/signed-copy';
 
 /** The options of a copy job (backfill, restore) that tune the copy engine. */
 export interface CopyJobOptions {
-  readonly client: S3Client;
+  /** The client of each bucket (RegionalS3Clients), or one client for all. */
+  readonly client: S3Clients;
   readonly prefix?: string;
   /** @default 128 */
   readonly concurrency?: number;

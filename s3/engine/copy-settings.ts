@@ -1,6 +1,11 @@
-import type { S3Client } from '@aws-sdk/client-s3';
-import { byteSizeFlag, positiveIntegerFlag, roleArnFlag, urlFlag } from '../../cli/args';
-import { createS3Client } from '../client/clients';
+import {
+  byteSizeFlag,
+  positiveIntegerFlag,
+  regionFlag,
+  roleArnFlag,
+  urlFlag,
+} from '../../cli/args';
+import { RegionalS3Clients } from '../client/bucket-regions';
 import { MAX_SINGLE_COPY_BYTES } from './copy-engine';
 import { UsageError } from '../client/errors';
 import { type CopyObjectSender, signedCopyObjectSender } from '../client/signed-copy';
@@ -27,7 +32,8 @@ export interface CopyFlagValues {
 }
 
 export interface CopySettings {
-  readonly client: S3Client;
+  /** One client per region; each bucket's region given or looked up (bucket-regions.ts). */
+  readonly client: RegionalS3Clients;
   readonly concurrency: number;
   readonly multipartThresholdBytes: number;
   readonly partSizeBytes: number;
@@ -36,7 +42,14 @@ export interface CopySettings {
   readonly copyObject: CopyObjectSender | undefined;
 }
 
-export function parseCopySettings(values: CopyFlagValues): CopySettings {
+/**
+ * `bucketRegions`: the region flags by bucket, e.g. `{ [source]: ['source-region', value] }`;
+ * a bucket without a value has its region looked up.
+ */
+export function parseCopySettings(
+  values: CopyFlagValues,
+  bucketRegions: Readonly<Record<string, readonly [flag: string, value: string | undefined]>> = {},
+): CopySettings {
   if (values.acl !== 'bucket-owner-full-control' && values.acl !== 'none') {
     throw new UsageError(
       `--acl must be 'bucket-owner-full-control' or 'none', got '${values.acl}'`,
@@ -56,8 +69,14 @@ export function parseCopySettings(values: CopyFlagValues): CopySettings {
     throw new UsageError('--multipart-threshold cannot exceed 5GiB, the CopyObject limit');
   }
   const endpointUrl = urlFlag(values['endpoint-url'], 'endpoint-url');
-  const client = createS3Client({
-    region: values.region,
+  const client = new RegionalS3Clients({
+    region: regionFlag(values.region, 'region'),
+    bucketRegions: Object.fromEntries(
+      Object.entries(bucketRegions).map(([bucket, [flag, value]]) => [
+        bucket,
+        regionFlag(value, flag),
+      ]),
+    ),
     endpointUrl,
     roleArn: roleArnFlag(values['role-arn'], 'role-arn'),
     maxSockets: concurrency + 8,

@@ -1,4 +1,4 @@
-import type { S3Client } from '@aws-sdk/client-s3';
+import { clientFor, locateBuckets, type S3Clients } from '../client/bucket-regions';
 import type { BastionConfig } from '../../config';
 import { type CopyTask } from '../engine/copy-engine';
 import {
@@ -123,6 +123,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
     );
   }
   if (Number.isNaN(asOf.getTime())) throw new UsageError('the --as-of time is not a valid date');
+  await locateBuckets(client, [backupBucket, targetBucket]);
   const max = options.maxKeysReported ?? 100;
   const stats = options.stats ?? new RunStats();
   const { journal, resumedAfter } = openJournal(options, {
@@ -146,7 +147,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
 
   /** The objects of the backup at `asOf`, in key order, as a listing. */
   async function* objectsAtAsOf(): AsyncGenerator<ListedObject> {
-    const versions = listObjectVersions(client, {
+    const versions = listObjectVersions(clientFor(client, backupBucket), {
       bucket: backupBucket,
       prefix,
       keyMarker: resumedAfter,
@@ -178,7 +179,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
 
   /** Merged with a listing of the target: what to create, what differs, what is already there. */
   async function* planEntries(): AsyncGenerator<PlanEntry> {
-    const target = listObjects(client, {
+    const target = listObjects(clientFor(client, targetBucket), {
       bucket: targetBucket,
       prefix,
       startAfter: resumedAfter,
@@ -268,7 +269,8 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
 }
 
 export interface RestoreCheckOptions {
-  readonly client: S3Client;
+  /** The client of each bucket (RegionalS3Clients), or one client for all. */
+  readonly client: S3Clients;
   readonly backupBucket: string;
   readonly targetBucket: string;
   readonly asOf: Date;
@@ -300,11 +302,12 @@ export interface RestoreCheckReport {
  * target listing.
  */
 export async function checkRestore(options: RestoreCheckOptions): Promise<RestoreCheckReport> {
+  await locateBuckets(options.client, [options.backupBucket, options.targetBucket]);
   const max = options.maxKeysReported ?? 100;
   const prefix = options.prefix ?? '';
   const expected = { objects: 0, bytes: 0 };
   async function* atAsOf(): AsyncGenerator<ListedObject> {
-    const versions = listObjectVersions(options.client, {
+    const versions = listObjectVersions(clientFor(options.client, options.backupBucket), {
       bucket: options.backupBucket,
       prefix,
       pageSize: options.pageSize,
@@ -325,7 +328,7 @@ export async function checkRestore(options: RestoreCheckOptions): Promise<Restor
     differing: { count: 0, keys: [] as string[] },
     onlyInTarget: { count: 0, keys: [] as string[] },
   };
-  const target = listObjects(options.client, {
+  const target = listObjects(clientFor(options.client, options.targetBucket), {
     bucket: options.targetBucket,
     prefix,
     pageSize: options.pageSize,

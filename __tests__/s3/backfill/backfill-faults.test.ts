@@ -306,28 +306,6 @@ describe('backfill under faults, interruption and errors', () => {
       );
     });
 
-    it('a wrong region (MOCK: the proxy answers 301 PermanentRedirect as S3 does; RGW has one region)', async () => {
-      const proxy = await startFaultProxy(server.endpoint, {
-        redirectBuckets: { [source]: 'eu-west-1' },
-      });
-      try {
-        const run = await runCli(backfillMain, [
-          '--source',
-          source,
-          '--destination',
-          destination,
-          '--endpoint-url',
-          proxy.url,
-        ]);
-        expect(run.code).toBe(3);
-        expect(oneLine(run.stderr)).toEqual([
-          `backfill: WrongRegion: bucket '${source}' is in eu-west-1; pass --region eu-west-1 (PermanentRedirect, s3:ListBucket on s3://${source})`,
-        ]);
-      } finally {
-        await proxy.close();
-      }
-    });
-
     it.each([
       [['--destination', 'b-dst'], 'missing required --source'],
       [

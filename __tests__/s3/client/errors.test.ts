@@ -10,7 +10,14 @@ describe('S3 errors', () => {
     const redirect = Object.assign(s3Error('PermanentRedirect', 301), {
       $response: { headers: { 'x-amz-bucket-region': 'eu-west-1' } },
     });
-    expect(describeS3Error(redirect, op)).toMatch(/is in eu-west-1; pass --region eu-west-1/);
+    expect(describeS3Error(redirect, op)).toMatch(
+      /^WrongRegion: bucket 'b' is in eu-west-1, .*--destination-region/,
+    );
+    // S3's regional endpoints answer 400 with the region in the body, not in a header.
+    const malformed = Object.assign(s3Error('AuthorizationHeaderMalformed', 400), {
+      Region: 'eu-central-1',
+    });
+    expect(describeS3Error(malformed, op)).toMatch(/^WrongRegion: bucket 'b' is in eu-central-1/);
     expect(describeS3Error(s3Error('NoSuchBucket', 404), op)).toMatch(/bucket 'b' does not exist/);
     expect(isFatalForRun(redirect)).toBe(true);
     expect(describeS3Error(s3Error('NoSuchBucket', 404), op).split('\n')).toHaveLength(1);
