@@ -10,12 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  DeleteObjectsCommand,
-  ListObjectVersionsCommand,
-  PutBucketVersioningCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { PutBucketVersioningCommand, type S3Client } from '@aws-sdk/client-s3';
 import { main as backfillMain } from '../../scripts/backfill';
 import { main as restoreMain } from '../../scripts/restore';
 import { main as verifyMain } from '../../scripts/verify';
@@ -29,6 +24,7 @@ import { type RegionalS3, startRegionalS3 } from '../support/regional-s3';
 import {
   createBucket,
   deleteBucket,
+  emptyAndDeleteVersionedBucket,
   type S3TestServer,
   uniqueBucketName,
   useS3Server,
@@ -42,19 +38,6 @@ const DEFAULT_REGION = 'us-east-1';
 const OBJECTS = 150;
 const MIB = 1024 ** 2;
 const BIG_KEY = 'big/multipart.bin';
-
-async function emptyAndDeleteVersionedBucket(client: S3Client, bucket: string): Promise<void> {
-  for (;;) {
-    const page = await client.send(new ListObjectVersionsCommand({ Bucket: bucket }));
-    const entries = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({
-      Key: v.Key,
-      VersionId: v.VersionId,
-    }));
-    if (entries.length === 0) break;
-    await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: entries } }));
-  }
-  await deleteBucket(client, bucket);
-}
 
 describe('each bucket addressed in its own region (regional S3 emulation in front of RGW)', () => {
   let server: S3TestServer;

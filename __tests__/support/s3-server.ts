@@ -13,6 +13,7 @@ import {
   DeleteBucketCommand,
   DeleteObjectsCommand,
   ListObjectsV2Command,
+  ListObjectVersionsCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
 
@@ -137,6 +138,23 @@ export async function deleteBucket(client: S3Client, bucket: string): Promise<vo
     const keys = (page.Contents ?? []).map((o) => ({ Key: o.Key }));
     if (keys.length === 0) break;
     await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys } }));
+  }
+  await client.send(new DeleteBucketCommand({ Bucket: bucket }));
+}
+
+/** Deletes every version and delete marker of a versioned test bucket, then the bucket. */
+export async function emptyAndDeleteVersionedBucket(
+  client: S3Client,
+  bucket: string,
+): Promise<void> {
+  for (;;) {
+    const page = await client.send(new ListObjectVersionsCommand({ Bucket: bucket }));
+    const entries = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((e) => ({
+      Key: e.Key,
+      VersionId: e.VersionId,
+    }));
+    if (entries.length === 0) break;
+    await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: entries } }));
   }
   await client.send(new DeleteBucketCommand({ Bucket: bucket }));
 }

@@ -3,12 +3,9 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  DeleteBucketCommand,
   DeleteObjectCommand,
-  DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
-  ListObjectVersionsCommand,
   PutBucketVersioningCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
@@ -30,6 +27,7 @@ import {
   createBucket,
   createLocalUser,
   deleteBucket,
+  emptyAndDeleteVersionedBucket,
   type S3TestServer,
   uniqueBucketName,
   useS3Server,
@@ -67,19 +65,6 @@ interface RestoreSummary {
 const md5 = (body: Buffer) => createHash('md5').update(body).digest('hex');
 const sha256 = (body: Uint8Array) => createHash('sha256').update(body).digest('hex');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function emptyAndDeleteVersionedBucket(client: S3Client, bucket: string): Promise<void> {
-  for (;;) {
-    const page = await client.send(new ListObjectVersionsCommand({ Bucket: bucket }));
-    const entries = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((e) => ({
-      Key: e.Key,
-      VersionId: e.VersionId,
-    }));
-    if (entries.length === 0) break;
-    await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: entries } }));
-  }
-  await client.send(new DeleteBucketCommand({ Bucket: bucket }));
-}
 
 async function countObjects(client: S3Client, bucket: string): Promise<number> {
   let n = 0;
