@@ -163,6 +163,38 @@ export interface AlertsConfig {
 }
 
 /** A complete deployment: two accounts, the buckets to protect, and who may run the tools. */
+/**
+ * S3 Inventory: a daily report of every source bucket (current versions) and every backup bucket
+ * (all versions), for `npm run verify -- --inventory` and version choice at scale, instead of
+ * listing hundreds of millions of keys. Each account gets an inventory bucket per region (S3
+ * delivers a report only to a bucket in the inventoried bucket's region).
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/configure-inventory.html
+ */
+export interface InventoryConfig {
+  /**
+   * Deliver the daily reports. S3 charges per million objects listed (see docs/scale.md).
+   * @default false
+   */
+  readonly enabled?: boolean;
+  /**
+   * Prefix of the inventory bucket names: each account and region gets
+   * `<prefix>-<accountId>-<region>`.
+   * @default 's3-bastion-inventory'
+   */
+  readonly bucketNamePrefix?: string;
+  /**
+   * File format of the reports. CSV reports can also serve as an S3 Batch Operations manifest;
+   * Parquet reports are smaller.
+   * @default 'CSV'
+   */
+  readonly format?: 'CSV' | 'Parquet';
+  /**
+   * Days a delivered report is kept before the lifecycle rule removes it.
+   * @default 14
+   */
+  readonly reportRetentionDays?: number;
+}
+
 export interface BastionConfig {
   /**
    * The AWS partition of both accounts.
@@ -218,6 +250,11 @@ export interface BastionConfig {
    * @default { Project: 's3-bastion-backup', ManagedBy: 'cdktf' }
    */
   readonly defaultTags?: Readonly<Record<string, string>>;
+  /**
+   * S3 Inventory of the source and backup buckets.
+   * @default - no inventory: verify and restore list the buckets
+   */
+  readonly inventory?: InventoryConfig;
   /**
    * Terraform Cloud backend.
    * @default - a local backend with a state file per stack in the working directory

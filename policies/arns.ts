@@ -68,3 +68,21 @@ export function batchReportLocation(
     prefix: config.batchReplicationReportPrefix ?? DEFAULT_BATCH_REPORT_PREFIX,
   };
 }
+
+export const DEFAULT_INVENTORY_BUCKET_PREFIX = 's3-bastion-inventory';
+
+/** Key prefix under which S3 delivers the reports in an inventory bucket. */
+export const INVENTORY_REPORT_PREFIX = 'inventory';
+
+/** ID of the inventory configuration this project puts on each bucket (the report's config-ID). */
+export const INVENTORY_CONFIGURATION_ID = 's3-bastion-backup';
+
+/** The inventory bucket of an account in a region: reports go to a bucket in the same region. */
+export function inventoryBucketName(
+  config: BastionConfig,
+  accountId: string,
+  region: string,
+): string {
+  const prefix = config.inventory?.bucketNamePrefix ?? DEFAULT_INVENTORY_BUCKET_PREFIX;
+  return `${prefix}-${accountId}-${region}`;
+}

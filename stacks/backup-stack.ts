@@ -19,6 +19,7 @@ import { toJson } from '../policies/document';
 import { replicaKeyPolicy } from '../policies/replica-key-policy';
 import { restoreRolePolicy, restoreRoleTrustPolicy } from '../policies/restore-role';
 import { alertTopic, backupBucketAlarms } from './alerts';
+import { bucketInventory, inventoryBucket, inventoryEnabled } from './inventory';
 import { accountProvider, configureBackend } from './providers';
 import { StackPlan } from './topology';
 
@@ -43,9 +44,25 @@ export class BackupStack extends TerraformStack {
     configureBackend(this, config, plan.name);
 
     const topic = alertTopic(this, config, plan.name);
+    const backupVersioning: S3BucketVersioningA[] = [];
     for (const bucket of plan.buckets) {
-      const bucketId = this.backupBucket(config, bucket);
+      const { id: bucketId, versioning } = this.backupBucket(config, bucket);
+      backupVersioning.push(versioning);
       backupBucketAlarms(this, config, bucket, bucketId, topic);
+    }
+    if (inventoryEnabled(config)) {
+      const names = plan.buckets.map((b) => b.backupBucketName);
+      const destination = inventoryBucket(this, config, plan.accountId, plan.region, names);
+      // All versions: the restore chooses versions from it, verify reads the current ones.
+      names.forEach((bucketName, i) =>
+        bucketInventory(this, config, {
+          bucketName,
+          accountId: plan.accountId,
+          inventoryBucketName: destination.name,
+          versions: 'All',
+          dependsOn: [destination.policy, backupVersioning[i]],
+        }),
+      );
     }
 
     if (plan.buckets.some((b) => b.sourceKmsKeyArn !== undefined)) {
@@ -74,7 +91,10 @@ export class BackupStack extends TerraformStack {
   }
 
   /** Creates the backup bucket and its settings; returns the bucket's id for attachments. */
-  private backupBucket(config: BastionConfig, source: SourceBucketConfig): string {
+  private backupBucket(
+    config: BastionConfig,
+    source: SourceBucketConfig,
+  ): { id: string; versioning: S3BucketVersioningA } {
     const id = source.backupBucketName;
     const lock = config.objectLock;
     const bucket = new S3Bucket(this, id, {
@@ -139,6 +159,6 @@ export class BackupStack extends TerraformStack {
       policy: toJson(backupBucketPolicy(config, source)),
       dependsOn: [publicAccessBlock],
     });
-    return bucket.id;
+    return { id: bucket.id, versioning };
   }
 }

@@ -17,6 +17,7 @@ import {
 import { PolicyDocument, toJson } from '../policies/document';
 import { replicationRolePolicy, replicationRoleTrustPolicy } from '../policies/replication-role';
 import { alertTopic, replicationFailureAlarm } from './alerts';
+import { bucketInventory, inventoryBucket, inventoryEnabled } from './inventory';
 import { accountProvider, configureBackend } from './providers';
 import { StackPlan } from './topology';
 
@@ -82,6 +83,20 @@ export class PrimaryStack extends TerraformStack {
         dependsOn: [...(versioning ? [versioning] : []), ...replicationPermissions],
       });
       replicationFailureAlarm(this, config, source, rule.id as string, topic);
+    }
+    if (inventoryEnabled(config)) {
+      const names = plan.buckets.map((b) => b.name);
+      const destination = inventoryBucket(this, config, plan.accountId, plan.region, names);
+      // Current versions, with the replication status: what verify --inventory compares.
+      for (const bucketName of names) {
+        bucketInventory(this, config, {
+          bucketName,
+          accountId: plan.accountId,
+          inventoryBucketName: destination.name,
+          versions: 'Current',
+          dependsOn: [destination.policy],
+        });
+      }
     }
   }
 

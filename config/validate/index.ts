@@ -1,5 +1,6 @@
 import { BastionConfig, REPLICA_STORAGE_CLASSES } from '..';
 import { planStacks } from '../../stacks/topology';
+import { inventoryProblems } from './inventory';
 
 /** One broken rule: where in the config, the value found, and the rule it breaks. */
 export interface ConfigProblem {
@@ -298,6 +299,7 @@ export function findConfigProblems(config: BastionConfig): ConfigProblem[] {
       );
     }
   }
+  problems.push(...inventoryProblems(config));
   return problems;
 }
 
