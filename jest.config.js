@@ -6,7 +6,14 @@ module.exports = {
   transform: {
     // tsconfig's isolatedModules makes ts-jest transpile only: type checking is `tsc --noEmit` in `npm test`, not repeated per test file.
     '^.+\\.ts$': 'ts-jest',
+    // hyparquet and hyparquet-writer ship ES modules only; Node 20 loads them through
+    // require(esm), jest's module runtime does not, so jest transpiles them to CommonJS.
+    '/node_modules/hyparquet[^/]*/.+\\.js$': [
+      'ts-jest',
+      { tsconfig: { allowJs: true, isolatedModules: true, module: 'commonjs', target: 'ES2022' } },
+    ],
   },
+  transformIgnorePatterns: ['/node_modules/(?!hyparquet)'],
   setupFilesAfterEnv: ['<rootDir>/__tests__/setup.ts'],
   // Cheap: the local S3 server starts only when an S3 integration test asks for it, and the
   // teardown stops it only if this run started it (__tests__/support/s3-server.ts).

@@ -22,6 +22,7 @@ import {
 } from '../s3/client/bucket-regions';
 import { formatBytes, formatCount } from '../cli/format';
 import { verify } from '../s3/backfill/verify';
+import { inventoryVerifyMain } from '../s3/inventory/verify-command';
 
 const USAGE = `usage: npm run verify -- --source <bucket> --destination <bucket> [options]
 
@@ -39,6 +40,8 @@ holds every source object.
   --endpoint-url URL    an S3-compatible endpoint (default: AWS_ENDPOINT_URL_S3)
   --max-keys N          keys of each kind to print (default 1000; counts are always complete)
   --json                print the report as JSON
+  --inventory           compare the newest S3 Inventory reports instead of listing the buckets
+                        (see npm run verify -- --inventory --help)
 `;
 
 const FLAGS = {
@@ -52,6 +55,7 @@ const FLAGS = {
 } as const;
 
 export async function main(argv: string[], output: Output = process): Promise<number> {
+  if (argv.includes('--inventory')) return inventoryVerifyMain(argv, output);
   try {
     const values = parseFlags(argv, FLAGS);
     if (values.help) {

@@ -1,26 +1,25 @@
 import type { ListedObject } from './listing';
 import { compareUtf8 } from './utf8-order';
 
-/** How a key of the source compares with the destination. */
-export type DiffEntry =
-  | { readonly kind: 'missing'; readonly source: ListedObject }
-  | { readonly kind: 'present'; readonly source: ListedObject; readonly destination: ListedObject }
-  | {
-      readonly kind: 'size-differs';
-      readonly source: ListedObject;
-      readonly destination: ListedObject;
-    }
-  | { readonly kind: 'extra'; readonly destination: ListedObject };
+/** How a key of the source compares with the destination (entries keep their own type). */
+export type DiffEntry<
+  S extends ListedObject = ListedObject,
+  D extends ListedObject = ListedObject,
+> =
+  | { readonly kind: 'missing'; readonly source: S }
+  | { readonly kind: 'present'; readonly source: S; readonly destination: D }
+  | { readonly kind: 'size-differs'; readonly source: S; readonly destination: D }
+  | { readonly kind: 'extra'; readonly destination: D };
 
 /**
  * Merges two listings sorted in UTF-8 byte order, as S3 returns them, into one stream of
  * differences. It holds one entry of each side at a time, so memory stays flat for any number of
  * keys, and each listing is read once.
  */
-export async function* mergeDiff(
-  source: AsyncIterable<ListedObject>,
-  destination: AsyncIterable<ListedObject>,
-): AsyncGenerator<DiffEntry> {
+export async function* mergeDiff<S extends ListedObject, D extends ListedObject>(
+  source: AsyncIterable<S>,
+  destination: AsyncIterable<D>,
+): AsyncGenerator<DiffEntry<S, D>> {
   const sourceIterator = source[Symbol.asyncIterator]();
   const destinationIterator = destination[Symbol.asyncIterator]();
   try {

@@ -1,0 +1,219 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { loadConfig } from '../../config';
+import {
+  bucketFlag,
+  CONNECTION_FLAGS,
+  parseFlags,
+  positiveIntegerFlag,
+  roleArnFlag,
+  urlFlag,
+} from '../../cli/args';
+import { formatBytes, formatCount } from '../../cli/format';
+import { EXIT_INCOMPLETE, EXIT_OK, type Output, reportError } from '../../cli/runtime';
+import {
+  INVENTORY_CONFIGURATION_ID,
+  INVENTORY_REPORT_PREFIX,
+  backupRegionOf,
+  inventoryBucketName,
+} from '../../policies/arns';
+import { createS3Client } from '../client/clients';
+import { UsageError } from '../client/errors';
+import { parseInventoryManifest } from './manifest';
+import { LocalReportStore, type ReportStore, S3ReportStore } from './store';
+import {
+  fixCommands,
+  loadManifest,
+  type InventoryLocation,
+  type InventoryVerifyReport,
+  verifyInventory,
+} from './verify-inventory';
+
+export const INVENTORY_USAGE = `usage: npm run verify -- --inventory [--source <bucket> --destination <bucket>] [options]
+
+Compares the newest S3 Inventory reports of the source bucket (current versions) and the backup
+bucket (all or current versions) without listing either bucket: keys missing from the backup,
+size or ETag differences, objects whose replication FAILED, and the command that fixes them.
+Reports are sorted on local disk in bounded memory (S3 promises no order), then merged in one pass.
+CSV and Parquet reports are read; ORC is not. Exit 0 only when the backup holds every source object.
+
+  --source B / --destination B   find both reports through the config (BASTION_CONFIG): the
+                          inventory bucket <prefix>-<account>-<region> of each account
+  --source-inventory L    the source report instead: s3://<bucket>/<prefix>/<source>/<config-id>/
+                          (newest delivery under it), .../manifest.json, or a local folder
+  --backup-inventory L    the backup report, the same way
+  --source-role-arn ARN   read the source report as this role (default --role-arn)
+  --backup-role-arn ARN   read the backup report as this role (default --role-arn)
+  --role-arn ARN          assume this role first
+  --prefix P              only keys under P
+  --tmp-dir DIR           where sorted runs are spilled (default the system temp dir)
+  --region R              region of the inventory buckets
+  --endpoint-url URL      an S3-compatible endpoint (default: AWS_ENDPOINT_URL_S3)
+  --max-keys N            keys of each kind to print (default 1000; counts are always complete)
+  --json                  print the report as JSON
+
+Environment: BASTION_CONFIG (the config module), AWS_* (credentials, region, AWS_ENDPOINT_URL_S3).
+Exit codes: 0 the backup holds every source object; 1 differences found; 2 usage or input error
+(bad flag, no report, a file that is not an inventory manifest); 3 an S3 error ended the run.
+`;
+
+const FLAGS = {
+  ...CONNECTION_FLAGS,
+  inventory: { type: 'boolean', default: false },
+  source: { type: 'string' },
+  destination: { type: 'string' },
+  'source-inventory': { type: 'string' },
+  'backup-inventory': { type: 'string' },
+  'source-role-arn': { type: 'string' },
+  'backup-role-arn': { type: 'string' },
+  prefix: { type: 'string', default: '' },
+  'tmp-dir': { type: 'string' },
+  'max-keys': { type: 'string' },
+} as const;
+
+/**
+ * A local copy of an inventory bucket (e.g. `aws s3 sync s3://<inventory-bucket> DIR`): the
+ * manifest names data files by their key in the bucket, so the bucket's root is the ancestor of
+ * the manifest under which the first data file exists.
+ */
+async function localLocation(text: string): Promise<InventoryLocation> {
+  let manifestPath = resolve(text);
+  if (!manifestPath.endsWith('manifest.json')) {
+    const folder = new LocalReportStore(manifestPath);
+    const { key } = await loadManifest({ store: folder, path: '' });
+    manifestPath = join(manifestPath, key);
+  }
+  const manifest = parseInventoryManifest(readFileSync(manifestPath, 'utf8'), manifestPath);
+  const first = manifest.files[0]?.key;
+  for (let root = dirname(manifestPath); first !== undefined; root = dirname(root)) {
+    if (existsSync(join(root, first))) {
+      return { store: new LocalReportStore(root), path: relative(root, manifestPath) };
+    }
+    if (dirname(root) === root) break;
+  }
+  throw new UsageError(
+    `${manifestPath}: its data file ${first ?? '(none)'} is not under any folder above it: give a copy of the whole inventory bucket`,
+  );
+}
+
+/** A report location: s3://bucket/path, or a local copy of the inventory bucket. */
+async function locationOf(
+  text: string,
+  flag: string,
+  s3Store: (bucket: string) => ReportStore,
+): Promise<InventoryLocation> {
+  const s3 = /^s3:\/\/([^/]+)\/?(.*)$/.exec(text);
+  if (s3) return { store: s3Store(bucketFlag(s3[1], flag)), path: s3[2] };
+  return localLocation(text);
+}
+
+/** The config's inventory folder of a bucket: the account's inventory bucket in its region. */
+function configuredLocation(bucket: string, side: 'source' | 'backup'): string {
+  const config = loadConfig();
+  const entry = config.sourceBuckets.find((b) =>
+    side === 'source' ? b.name === bucket : b.backupBucketName === bucket,
+  );
+  if (entry === undefined || config.inventory?.enabled !== true) {
+    throw new UsageError(
+      `--${side === 'source' ? 'source' : 'destination'} ${bucket} is not a ${side} bucket of a config with inventory.enabled: give --${side}-inventory s3://<inventory-bucket>/<prefix>/<bucket>/<config-id>/`,
+    );
+  }
+  const account = side === 'source' ? config.primary.accountId : config.backup.accountId;
+  const region = side === 'source' ? entry.region : backupRegionOf(entry);
+  return `s3://${inventoryBucketName(config, account, region)}/${INVENTORY_REPORT_PREFIX}/${bucket}/${INVENTORY_CONFIGURATION_ID}/`;
+}
+
+function keyLines(label: string, list: { count: number; keys: string[] }): string[] {
+  return [
+    `${label}: ${formatCount(list.count)}`,
+    ...list.keys.map((key) => `  ${JSON.stringify(key)}`),
+    ...(list.count > list.keys.length
+      ? [`  ... and ${formatCount(list.count - list.keys.length)} more`]
+      : []),
+  ];
+}
+
+export function inventorySummaryText(report: InventoryVerifyReport, prefix: string): string {
+  const side = (label: string, s: InventoryVerifyReport['source']) =>
+    `${label} s3://${s.bucket}/${prefix}: ${formatCount(s.objects)} objects, ${formatBytes(s.bytes)} (${s.format} report of ${s.createdAt}, ${s.dataFiles} files: ${s.manifest})`;
+  const fix = fixCommands(report, prefix);
+  return [
+    side('source', report.source),
+    side('backup', report.backup),
+    ...keyLines('missing in backup', report.missing),
+    ...keyLines('deleted in backup (a delete marker is current)', report.deletedInBackup),
+    ...keyLines('different size', report.sizeDiffers),
+    ...keyLines('different ETag (single-part MD5)', report.etagDiffers),
+    ...keyLines('replication FAILED (S3 does not retry)', report.replicationFailed),
+    `replication FAILED but the backup holds the object: ${formatCount(report.replicationFailedButPresent)}`,
+    `not judged (replication PENDING or written after the backup report): ${formatCount(report.inFlight)}`,
+    `same size, ETag not comparable (multipart or SSE-KMS): ${formatCount(report.etagNotComparable)}`,
+    `only in backup (not an error): ${formatCount(report.onlyInBackup)}`,
+    ...(fix.recommended === undefined
+      ? []
+      : [`fix: ${fix.recommended}`, ...fix.commands.slice(1).map((c) => `  or: ${c}`)]),
+    ...fix.notes.map((n) => `note: ${n}`),
+    report.ok
+      ? 'OK: the backup holds every source object'
+      : 'FAILED: the backup does not hold every source object',
+  ].join('\n');
+}
+
+/** `npm run verify -- --inventory ...`: parse, compare, print; returns the exit code. */
+export async function inventoryVerifyMain(argv: string[], output: Output): Promise<number> {
+  try {
+    const values = parseFlags(argv, FLAGS);
+    if (values.help) {
+      output.stdout.write(INVENTORY_USAGE);
+      return EXIT_OK;
+    }
+    const endpointUrl = urlFlag(values['endpoint-url'], 'endpoint-url');
+    const roleArn = roleArnFlag(values['role-arn'], 'role-arn');
+    const storeFor = (role: string | undefined) => (bucket: string) =>
+      new S3ReportStore(
+        createS3Client({
+          region: values.region,
+          endpointUrl,
+          roleArn: role ?? roleArn,
+          maxSockets: 8,
+        }),
+        bucket,
+      );
+    const sourceText =
+      values['source-inventory'] ??
+      configuredLocation(bucketFlag(values.source, 'source'), 'source');
+    const backupText =
+      values['backup-inventory'] ??
+      configuredLocation(bucketFlag(values.destination, 'destination'), 'backup');
+    const source = await locationOf(
+      sourceText,
+      'source-inventory',
+      storeFor(roleArnFlag(values['source-role-arn'], 'source-role-arn')),
+    );
+    const backup = await locationOf(
+      backupText,
+      'backup-inventory',
+      storeFor(roleArnFlag(values['backup-role-arn'], 'backup-role-arn')),
+    );
+    const maxKeys = positiveIntegerFlag(values['max-keys'], 'max-keys', 1000);
+    const report = await verifyInventory({
+      source,
+      backup,
+      prefix: values.prefix,
+      maxKeysReported: maxKeys,
+      sort: { tmpDir: values['tmp-dir'] },
+      onFile: values.json
+        ? undefined
+        : (side, key, index, total) =>
+            output.stderr.write(`${side} report: file ${index + 1}/${total} ${key}\n`),
+    });
+    output.stdout.write(
+      values.json
+        ? `${JSON.stringify({ prefix: values.prefix, ...report, fix: fixCommands(report, values.prefix) })}\n`
+        : `${inventorySummaryText(report, values.prefix)}\n`,
+    );
+    return report.ok ? EXIT_OK : EXIT_INCOMPLETE;
+  } catch (error) {
+    return reportError('verify', error, output);
+  }
+}
