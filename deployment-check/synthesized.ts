@@ -1,0 +1,41 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BastionConfig } from '../config';
+import { ConfigValidationError } from '../config/validate';
+import { UsageError } from '../s3/client/errors';
+import { type SynthesizedStack, readSynthesizedStacks } from '../terraform/synthesized';
+
+/**
+ * The stacks the check compares the accounts with: an existing `cdktf synth` output (`--synth-dir`,
+ * e.g. the one that was deployed), or the config synthesized now, in a temporary directory, as
+ * `npm run synth` would. The config is validated first: every problem at once, exit 2.
+ */
+export async function synthesizedStacks(
+  config: BastionConfig,
+  synthDir: string | undefined,
+): Promise<SynthesizedStack[]> {
+  if (synthDir !== undefined) {
+    try {
+      return readSynthesizedStacks(synthDir);
+    } catch (error) {
+      throw new UsageError(`--synth-dir: ${(error as Error).message}`);
+    }
+  }
+  // Loaded only here: the stack classes pull in cdktf and the provider bindings.
+  const [{ App }, { buildApp }] = await Promise.all([import('cdktf'), import('../stacks/app')]);
+  const outdir = mkdtempSync(join(tmpdir(), 's3-bastion-check-'));
+  try {
+    const app = new App({ outdir });
+    try {
+      buildApp(app, config);
+    } catch (error) {
+      if (error instanceof ConfigValidationError) throw new UsageError(error.message);
+      throw error;
+    }
+    app.synth();
+    return readSynthesizedStacks(outdir);
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
