@@ -8,6 +8,8 @@
  * - MOCK of real S3 behaviour RGW lacks: RGW ignores If-None-Match on CopyObject, so with
  *   `emulateCopyIfNoneMatch` the proxy answers 412 PreconditionFailed itself when the target
  *   object exists, as S3 does;
+ * - MOCK of response headers S3 sends and RGW does not (x-amz-replication-status, SSE-S3 on every
+ *   object): `extraResponseHeaders` adds them to the forwarded answer.
  * S3's regional answers (301 PermanentRedirect for a request signed for another region) are
  * emulated by regional-s3.ts.
  */
@@ -31,6 +33,13 @@ export interface FaultPlan {
   readonly emulateCopyIfNoneMatch?: { readonly client: S3Client };
   /** Keep the method, URL and headers of every request (to check what was sent). */
   readonly recordRequests?: boolean;
+  /** Headers added to a forwarded answer (recorded S3 behaviour RGW lacks). */
+  readonly extraResponseHeaders?: (request: {
+    readonly method: string;
+    readonly bucket: string;
+    readonly key: string;
+    readonly status: number;
+  }) => Readonly<Record<string, string>> | undefined;
 }
 
 export interface RecordedRequest {
@@ -178,7 +187,13 @@ export async function startFaultProxy(target: string, plan: FaultPlan): Promise<
               request.socket.destroy();
               return;
             }
-            response.writeHead(status, headers);
+            const extra = plan.extraResponseHeaders?.({
+              method: request.method ?? '',
+              bucket,
+              key,
+              status,
+            });
+            response.writeHead(status, { ...headers, ...extra });
             response.end(payload);
           },
           () => {
