@@ -4,6 +4,9 @@
  * read-only probes and for the one-line errors that end a run before anything is written.
  */
 import { exampleConfig } from '../../config';
+import { readExpectations } from '../../deployment-check/expectations';
+import { bucketDifferences, type LiveBucketSettings } from '../../deployment-check/probes/drift';
+import type { SynthesizedStack } from '../../terraform/synthesized';
 import { main } from '../../scripts/check-deployment';
 import { runCli, withEnv } from '../support/cli-harness';
 import { type AwsScenario, type RecordedAws, startRecordedAws } from '../support/recorded-aws';
@@ -22,12 +25,14 @@ const identities = {
 
 let aws: RecordedAws;
 let synthDir: string;
+let stacks: SynthesizedStack[];
 let env: Record<string, string>;
 let allConfirmed: AwsScenario;
 
 beforeAll(async () => {
   const synthesized = synthesizeTo(config);
   synthDir = synthesized.dir;
+  stacks = synthesized.stacks;
   const { alarms, topics } = deployedAlarms(config, synthesized.stacks);
   allConfirmed = {
     identities,
@@ -310,5 +315,73 @@ describe('one-line errors end the run before anything is written (exit 3)', () =
     expect(run.stderr).toContain(
       "--bucket 'not-in-config' is not a source or backup bucket of the config",
     );
+  });
+});
+
+describe('backup-bucket-drift compares recorded GetBucket* answers with the synthesized stack', () => {
+  const declared = () => {
+    const declaration = readExpectations(config, stacks).backupBuckets.get(
+      'example-bastion-prod-assets',
+    );
+    if (declaration === undefined) throw new Error('the example declares no backup bucket');
+    return declaration;
+  };
+  /** What S3 answers for a bucket deployed exactly as declared (SDK output shapes). */
+  const asDeployed = (): LiveBucketSettings => ({
+    versioning: 'Enabled',
+    publicAccessBlock: {
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    },
+    ownership: 'BucketOwnerEnforced',
+    encryption: [
+      { ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: true },
+    ],
+    lifecycle: [
+      {
+        ID: 'expire-noncurrent-versions',
+        Status: 'Enabled',
+        Filter: { Prefix: '' },
+        NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+        Expiration: { ExpiredObjectDeleteMarker: true },
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+      },
+    ],
+    // S3 hands the policy back without the whitespace.
+    policy: JSON.stringify(JSON.parse(declared().policy ?? '{}')),
+  });
+
+  test('a bucket deployed as declared shows no difference', () => {
+    expect(bucketDifferences(declared(), asDeployed())).toEqual([]);
+  });
+
+  test('every drift is named at once: versioning, public access, lifecycle, encryption, a removed guardrail', () => {
+    const live = asDeployed();
+    const policy = JSON.parse(live.policy ?? '{}') as { Statement: Array<{ Sid: string }> };
+    policy.Statement = policy.Statement.filter(
+      (s) => s.Sid !== 'DenyDestructiveActionsOutsideBackupAccount',
+    );
+    const differences = bucketDifferences(declared(), {
+      ...live,
+      versioning: 'Suspended',
+      publicAccessBlock: { ...live.publicAccessBlock, RestrictPublicBuckets: false },
+      encryption: undefined,
+      lifecycle: [
+        { ...(live.lifecycle ?? [])[0], NoncurrentVersionExpiration: { NoncurrentDays: 1 } },
+        { ID: 'added-by-hand', Status: 'Enabled', Expiration: { Days: 1 } },
+      ],
+      policy: JSON.stringify(policy),
+    });
+    expect(differences).toEqual([
+      'versioning: declared Enabled, found Suspended',
+      'public access block RestrictPublicBuckets: declared true, found false',
+      'default encryption: declared AES256, found none',
+      'bucket key: declared true, found false',
+      'lifecycle rule expire-noncurrent-versions noncurrentDays: declared 30, found 1',
+      'lifecycle rule added-by-hand is not declared by the stack',
+      'policy statement DenyDestructiveActionsOutsideBackupAccount is missing',
+    ]);
   });
 });

@@ -21,9 +21,9 @@ interface Attempt {
 /**
  * From the primary account, requests the backup bucket policy must refuse with AccessDenied,
  * chosen so that nothing is lost even if a guardrail were missing: deleting the check's own
- * replica version, enabling versioning that is already enabled, reading the canary.
+ * replica version, enabling versioning that is already enabled, reading the canary's replica.
  * DeleteObject with versionId needs s3:DeleteObjectVersion, PutBucketVersioning
- * s3:PutBucketVersioning, GetObject s3:GetObject:
+ * s3:PutBucketVersioning, GetObject with versionId s3:GetObjectVersion:
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html
  * A 404 (NoSuchKey, NoSuchVersion) means S3 authorized the request and then found nothing:
  * the guardrail is missing just the same.
@@ -51,14 +51,23 @@ export async function probePrimaryCannotHarm(
         ),
     },
     {
-      action: 's3:GetObject',
+      // A version read: the key's latest entry may be the canary's delete marker by now.
+      action: versionId === undefined ? 's3:GetObject' : 's3:GetObjectVersion',
       guardrail: 'DenyObjectReadsOutsideBackupAccount',
       harmless: 'a read of the canary',
-      send: () => s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: 'bytes=0-0' })),
+      send: () =>
+        s3.send(
+          new GetObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            VersionId: versionId,
+            Range: 'bytes=0-0',
+          }),
+        ),
     },
   ];
   if (versionId !== undefined) {
-    attempts.unshift({
+    attempts.push({
       action: 's3:DeleteObjectVersion',
       guardrail: 'DenyDestructiveActionsOutsideBackupAccount',
       harmless: "only the check's own replica version was at stake",
@@ -67,7 +76,8 @@ export async function probePrimaryCannotHarm(
     });
   }
   const notRefused: string[] = [];
-  // One at a time, in a fixed order: the report must say which request did what.
+  // One at a time, the delete last (a read of a version it removed would say nothing): the
+  // report must say which request did what.
   for (const attempt of attempts) {
     try {
       await attempt.send();
