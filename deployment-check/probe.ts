@@ -47,35 +47,18 @@ export interface ProbeResult {
   readonly fix?: string;
 }
 
-export const pass = (probe: ProbeName, target: string, reason: string): ProbeResult => ({
-  probe,
-  target,
-  status: 'PASS',
-  reason,
-});
+/** A result builder for one status; the fix is kept only when there is one. */
+const resultWith =
+  (status: ProbeStatus) =>
+  (probe: ProbeName, target: string, reason: string, fix?: string): ProbeResult => ({
+    probe,
+    target,
+    status,
+    reason,
+    ...(fix === undefined ? {} : { fix }),
+  });
 
-export const fail = (
-  probe: ProbeName,
-  target: string,
-  reason: string,
-  fix?: string,
-): ProbeResult => ({
-  probe,
-  target,
-  status: 'FAIL',
-  reason,
-  ...(fix === undefined ? {} : { fix }),
-});
-
-export const skip = (
-  probe: ProbeName,
-  target: string,
-  reason: string,
-  fix?: string,
-): ProbeResult => ({
-  probe,
-  target,
-  status: 'SKIPPED',
-  reason,
-  ...(fix === undefined ? {} : { fix }),
-});
+export const pass = (probe: ProbeName, target: string, reason: string): ProbeResult =>
+  resultWith('PASS')(probe, target, reason);
+export const fail = resultWith('FAIL');
+export const skip = resultWith('SKIPPED');
