@@ -20,7 +20,7 @@ import { createS3Client } from '../../s3/client/clients';
 import { FatalS3Error } from '../../s3/client/errors';
 import { signedCopyObjectSender } from '../../s3/client/signed-copy';
 import { putObjects, runCli, withEnv } from '../support/cli-harness';
-import { type RegionalS3, startRegionalS3 } from '../support/regional-s3';
+import { type RegionalS3, signingRegionOf, startRegionalS3 } from '../support/regional-s3';
 import {
   createBucket,
   deleteBucket,
@@ -38,6 +38,26 @@ const DEFAULT_REGION = 'us-east-1';
 const OBJECTS = 150;
 const MIB = 1024 ** 2;
 const BIG_KEY = 'big/multipart.bin';
+
+describe('the regional S3 emulation', () => {
+  it('reads the signing region of a signed request and of a presigned URL', () => {
+    const scope = 'AKID/20261128/eu-west-1/s3/aws4_request';
+    expect(
+      signingRegionOf({
+        headers: {
+          authorization: `AWS4-HMAC-SHA256 Credential=${scope}, SignedHeaders=host, Signature=00`,
+        },
+      }),
+    ).toBe('eu-west-1');
+    expect(
+      signingRegionOf({
+        headers: {},
+        url: `/bucket/key?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${encodeURIComponent(scope)}`,
+      }),
+    ).toBe('eu-west-1');
+    expect(signingRegionOf({ headers: {}, url: '/bucket/key' })).toBeUndefined();
+  });
+});
 
 describe('each bucket addressed in its own region (regional S3 emulation in front of RGW)', () => {
   let server: S3TestServer;
