@@ -11,6 +11,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutBucketVersioningCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  rowOfObject,
+  rowOfVersion,
+  s3Sink,
+  writeInventoryReport,
+} from '../../bench/inventory-report';
 import { main as backfillMain } from '../../scripts/backfill';
 import { main as restoreMain } from '../../scripts/restore';
 import { main as verifyMain } from '../../scripts/verify';
@@ -19,6 +25,9 @@ import { RegionalS3Clients } from '../../s3/client/bucket-regions';
 import { createS3Client } from '../../s3/client/clients';
 import { FatalS3Error } from '../../s3/client/errors';
 import { signedCopyObjectSender } from '../../s3/client/signed-copy';
+import type { InventoryRow } from '../../s3/inventory/format';
+import { listObjects } from '../../s3/listing/listing';
+import { listObjectVersions } from '../../s3/listing/version-listing';
 import { putObjects, runCli, withEnv } from '../support/cli-harness';
 import { type RegionalS3, signingRegionOf, startRegionalS3 } from '../support/regional-s3';
 import {
@@ -67,10 +76,15 @@ describe('each bucket addressed in its own region (regional S3 emulation in fron
   const source = uniqueBucketName('xr-src');
   const backup = uniqueBucketName('xr-bak');
   const target = uniqueBucketName('xr-dst');
+  // Each account's S3 Inventory reports land in a bucket of its own region.
+  const sourceInventory = uniqueBucketName('xr-inv-src');
+  const backupInventory = uniqueBucketName('xr-inv-bak');
   const regions = {
     [source]: SOURCE_REGION,
     [backup]: BACKUP_REGION,
     [target]: TARGET_REGION,
+    [sourceInventory]: SOURCE_REGION,
+    [backupInventory]: BACKUP_REGION,
   };
   const emulated = (args: string[]) => [...args, '--endpoint-url', emulation.url];
   /** The regions the requests of one operation on one bucket were signed for. */
@@ -86,7 +100,9 @@ describe('each bucket addressed in its own region (regional S3 emulation in fron
     server = await useS3Server();
     client = server.client();
     stateDir = mkdtempSync(join(tmpdir(), 'cross-region-state-'));
-    for (const bucket of [source, backup, target]) await createBucket(client, bucket);
+    for (const bucket of [source, backup, target, sourceInventory, backupInventory]) {
+      await createBucket(client, bucket);
+    }
     await client.send(
       new PutBucketVersioningCommand({
         Bucket: backup,
@@ -110,6 +126,8 @@ describe('each bucket addressed in its own region (regional S3 emulation in fron
     if (client === undefined) return;
     await deleteBucket(client, source);
     await deleteBucket(client, target);
+    await deleteBucket(client, sourceInventory);
+    await deleteBucket(client, backupInventory);
     await emptyAndDeleteVersionedBucket(client, backup);
   }, 120_000);
 
@@ -196,6 +214,45 @@ describe('each bucket addressed in its own region (regional S3 emulation in fron
     const operations = new Set(emulation.requests.slice(before).map((r) => r.operation));
     for (const op of writes) expect(operations).toContain(op);
   }, 240_000);
+
+  it('verify --inventory reads the reports of each account in its own region', async () => {
+    // Run after the backfill above: the backup holds every source object.
+    const sourceRows: InventoryRow[] = [];
+    for await (const o of listObjects(client, { bucket: source })) sourceRows.push(rowOfObject(o));
+    const backupRows: InventoryRow[] = [];
+    for await (const v of listObjectVersions(client, { bucket: backup })) {
+      backupRows.push(rowOfVersion(v, { replicationStatus: 'REPLICA' }));
+    }
+    const deliver = (inventory: string, bucket: string, rows: typeof sourceRows) =>
+      writeInventoryReport(
+        s3Sink(client, inventory),
+        {
+          sourceBucket: bucket,
+          destinationBucket: inventory,
+          format: 'CSV',
+          versions: 'Current',
+          createdAt: new Date(),
+        },
+        rows,
+      );
+    const sourcePath = await deliver(sourceInventory, source, sourceRows);
+    const backupPath = await deliver(backupInventory, backup, backupRows);
+    const before = emulation.requests.length;
+    const run = await withEnv({ AWS_REGION: DEFAULT_REGION }, () =>
+      runCli(
+        verifyMain,
+        emulated([
+          ...['--inventory', '--source-inventory', `s3://${sourceInventory}/${sourcePath}`],
+          ...['--backup-inventory', `s3://${backupInventory}/${backupPath}`],
+        ]),
+      ),
+    );
+    expect([run.code, run.stdout]).toEqual([0, expect.stringMatching(/^OK: /m)]);
+    const requests = emulation.requests.slice(before);
+    expect(requests.filter((r) => r.misaddressed && r.operation !== 'HeadBucket')).toEqual([]);
+    expect(signedFor(before, sourceInventory, ['GET object'])).toEqual(new Set([SOURCE_REGION]));
+    expect(signedFor(before, backupInventory, ['GET object'])).toEqual(new Set([BACKUP_REGION]));
+  });
 
   it('--source-region and --destination-region skip the look-ups; a wrong one is named', async () => {
     const before = emulation.requests.length;

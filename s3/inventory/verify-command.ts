@@ -6,6 +6,7 @@ import {
   CONNECTION_FLAGS,
   parseFlags,
   positiveIntegerFlag,
+  regionFlag,
   roleArnFlag,
   urlFlag,
 } from '../../cli/args';
@@ -17,7 +18,7 @@ import {
   backupRegionOf,
   inventoryBucketName,
 } from '../../policies/arns';
-import { createS3Client } from '../client/clients';
+import { RegionalS3Clients } from '../client/bucket-regions';
 import { UsageError } from '../client/errors';
 import { parseInventoryManifest } from './manifest';
 import { LocalReportStore, type ReportStore, S3ReportStore } from './store';
@@ -47,7 +48,8 @@ CSV and Parquet reports are read; ORC is not. Exit 0 only when the backup holds 
   --role-arn ARN          assume this role first
   --prefix P              only keys under P
   --tmp-dir DIR           where sorted runs are spilled (default the system temp dir)
-  --region R              region of the inventory buckets
+  --region R              where look-ups go: each inventory bucket's region is looked up
+                          (HeadBucket), the source's and the backup's usually differ
   --endpoint-url URL      an S3-compatible endpoint (default: AWS_ENDPOINT_URL_S3)
   --max-keys N            keys of each kind to print (default 1000; counts are always complete)
   --json                  print the report as JSON
@@ -100,10 +102,10 @@ async function localLocation(text: string): Promise<InventoryLocation> {
 async function locationOf(
   text: string,
   flag: string,
-  s3Store: (bucket: string) => ReportStore,
+  s3Store: (bucket: string) => Promise<ReportStore>,
 ): Promise<InventoryLocation> {
   const s3 = /^s3:\/\/([^/]+)\/?(.*)$/.exec(text);
-  if (s3) return { store: s3Store(bucketFlag(s3[1], flag)), path: s3[2] };
+  if (s3) return { store: await s3Store(bucketFlag(s3[1], flag)), path: s3[2] };
   return localLocation(text);
 }
 
@@ -169,16 +171,18 @@ export async function inventoryVerifyMain(argv: string[], output: Output): Promi
     }
     const endpointUrl = urlFlag(values['endpoint-url'], 'endpoint-url');
     const roleArn = roleArnFlag(values['role-arn'], 'role-arn');
-    const storeFor = (role: string | undefined) => (bucket: string) =>
-      new S3ReportStore(
-        createS3Client({
-          region: values.region,
-          endpointUrl,
-          roleArn: role ?? roleArn,
-          maxSockets: 8,
-        }),
-        bucket,
-      );
+    const region = regionFlag(values.region, 'region');
+    // Each account's inventory bucket lives in its own region: addressed there.
+    const storeFor = (role: string | undefined) => async (bucket: string) => {
+      const clients = new RegionalS3Clients({
+        region,
+        endpointUrl,
+        roleArn: role ?? roleArn,
+        maxSockets: 8,
+      });
+      await clients.locate(bucket);
+      return new S3ReportStore(clients.forBucket(bucket), bucket);
+    };
     const sourceText =
       values['source-inventory'] ??
       configuredLocation(bucketFlag(values.source, 'source'), 'source');
