@@ -17,6 +17,8 @@ export interface CheckContext {
   readonly pollMs: number;
   /** A progress line (stderr), never a result. */
   readonly progress: (line: string) => void;
+  /** Ctrl-C: stop waiting, skip the probes not yet run, still remove the canaries. */
+  readonly signal: AbortSignal;
 }
 
 /** A canary written to a source bucket, and what the probes learnt about it. */
@@ -48,6 +50,8 @@ export async function waitFor<T>(
     const { done, state } = await look();
     const seconds = Math.round((Date.now() - started) / 1000);
     if (done !== undefined) return { value: done, state, seconds };
+    if (context.signal.aborted)
+      return { value: undefined, state: `${state}, interrupted`, seconds };
     if (Date.now() - started >= context.waitSeconds * 1000) {
       return { value: undefined, state, seconds };
     }

@@ -33,7 +33,6 @@ export const WRITING_PROBES: ReadonlySet<ProbeName> = new Set<ProbeName>([
   'backfill-append-only',
   'primary-cannot-harm',
   'delete-becomes-marker',
-  'restore-role',
 ]);
 
 export interface ProbeResult {

@@ -4,6 +4,8 @@ import type { CleanupReport } from './cleanup';
 export interface CheckReport {
   readonly runId: string;
   readonly readOnly: boolean;
+  /** Ctrl-C ended the run early: probes after it are SKIPPED. */
+  readonly interrupted: boolean;
   readonly primaryCaller: string;
   readonly backupCaller?: string;
   readonly results: readonly ProbeResult[];
@@ -49,7 +51,7 @@ export function reportText(report: CheckReport): string {
   const { passed, failed, skipped } = summaryOf(report);
   lines.push(
     '',
-    `${failed === 0 ? 'OK' : 'FAILED'}: ${passed} passed, ${failed} failed, ${skipped} skipped ` +
+    `${report.interrupted ? 'INTERRUPTED' : failed === 0 ? 'OK' : 'FAILED'}: ${passed} passed, ${failed} failed, ${skipped} skipped ` +
       `(${Object.keys(PROBES).length} kinds of probe; SKIPPED is not a pass: read the reason)`,
   );
   return `${lines.join('\n')}\n`;

@@ -40,6 +40,8 @@ export interface CheckOptions {
   readonly runId?: string;
   /** Progress lines; stdout stays for the report. @default - nothing */
   readonly progress?: (line: string) => void;
+  /** Aborted by Ctrl-C: the probes not yet run are SKIPPED, the canaries still removed. */
+  readonly signal?: AbortSignal;
 }
 
 export function newRunId(now = new Date()): string {
@@ -92,6 +94,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     waitSeconds: options.waitSeconds ?? 900,
     pollMs: options.pollMs ?? 5000,
     progress: options.progress ?? (() => undefined),
+    signal: options.signal ?? new AbortController().signal,
   };
   const stsRegion = pairs[0].sourceRegion;
   const primaryCaller = await checkCallerAccount(session, config, 'primary', stsRegion);
@@ -102,11 +105,15 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
 
   const results: ProbeResult[] = [];
   const cleanup: CleanupReport[] = [];
-  const writing = async (
+  const probing = async (
     probe: ProbeName,
     target: string,
     run: () => Promise<ProbeResult>,
   ): Promise<void> => {
+    if (context.signal.aborted) {
+      results.push(skip(probe, target, 'interrupted before this probe ran'));
+      return;
+    }
     if (readOnly && WRITING_PROBES.has(probe)) {
       results.push(
         skip(probe, target, '--read-only: this probe writes a canary or attempts a write'),
@@ -120,39 +127,46 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     context.progress(`checking ${pair.label}`);
     let canary: Canary | undefined;
     try {
-      await writing('replication-completes', pair.label, async () => {
+      await probing('replication-completes', pair.label, async () => {
         const outcome = await probeReplicationCompletes(context, pair);
         canary = outcome.canary;
         return outcome.result;
       });
-      await writing('replica-in-backup', pair.label, () =>
+      await probing('replica-in-backup', pair.label, () =>
         probeReplicaInBackup(context, pair, canary),
       );
-      await writing(
+      await probing(
         'backfill-append-only',
         pair.label,
         async () => (await probeBackfillAppendOnly(context, pair, canary, primaryCaller)).result,
       );
-      await writing('delete-becomes-marker', pair.label, () =>
+      await probing('delete-becomes-marker', pair.label, () =>
         probeDeleteBecomesMarker(context, pair, canary),
       );
-      results.push(await probeRestoreRole(context, pair, backupCaller));
-      await writing('primary-cannot-harm', pair.label, () =>
+      await probing('restore-role', pair.label, () =>
+        probeRestoreRole(context, pair, backupCaller),
+      );
+      await probing('primary-cannot-harm', pair.label, () =>
         probePrimaryCannotHarm(context, pair, canary),
       );
-      results.push(await probeReplicationHealth(context, pair, canary));
-      results.push(await probeBackupBucketDrift(context, pair));
+      await probing('replication-health', pair.label, () =>
+        probeReplicationHealth(context, pair, canary),
+      );
+      await probing('backup-bucket-drift', pair.label, () => probeBackupBucketDrift(context, pair));
     } finally {
       if (!readOnly) cleanup.push(await removeCanaries(context, pair));
     }
   }
   const cache: TopicCache = new Map();
   for (const alarm of alarmsFor(context.expectations.alarms, pairs, options.bucket === undefined)) {
-    results.push(await probeAlarm(context, alarm, cache));
+    await probing('alarms-reach-a-person', alarm.alarmName, () =>
+      probeAlarm(context, alarm, cache),
+    );
   }
   return {
     runId: context.runId,
     readOnly,
+    interrupted: context.signal.aborted,
     primaryCaller,
     backupCaller,
     results,

@@ -4,7 +4,14 @@
  */
 import { parseArgs } from 'node:util';
 import { parseFlags, positiveIntegerFlag, roleArnFlag } from '../cli/args';
-import { EXIT_INCOMPLETE, EXIT_OK, type Output, reportError, runMain } from '../cli/runtime';
+import {
+  EXIT_INCOMPLETE,
+  EXIT_INTERRUPTED,
+  EXIT_OK,
+  type Output,
+  reportError,
+  runInterruptibleMain,
+} from '../cli/runtime';
 import { loadConfig } from '../config';
 import { roleArn } from '../policies/arns';
 import { reportJson, reportText, summaryOf } from '../deployment-check/report';
@@ -39,7 +46,8 @@ lifecycle expires them.
 Environment: BASTION_CONFIG (the config module, as for synth), AWS_PROFILE, AWS_REGION and the
 standard credential chain, AWS_ENDPOINT_URL_<SERVICE> (S3, STS, CLOUDWATCH, SNS).
 Exit codes: 0 no probe failed; 1 a probe failed; 2 usage or config error; 3 an AWS error ended the
-run before the probes (bad credentials, wrong account, unknown bucket, region mismatch); 70 bug.
+run before the probes (bad credentials, wrong account, unknown bucket, region mismatch); 130
+interrupted (Ctrl-C: the canaries are still removed; again to quit at once); 70 bug.
 `;
 
 const FLAGS = {
@@ -55,7 +63,11 @@ const FLAGS = {
   help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies NonNullable<Parameters<typeof parseArgs>[0]>['options'];
 
-export async function main(argv: string[], output: Output = process): Promise<number> {
+export async function main(
+  argv: string[],
+  output: Output = process,
+  signal: AbortSignal = new AbortController().signal,
+): Promise<number> {
   try {
     const values = parseFlags(argv, FLAGS);
     if (values.help) {
@@ -86,12 +98,18 @@ export async function main(argv: string[], output: Output = process): Promise<nu
       readOnly: values['read-only'],
       waitSeconds: positiveIntegerFlag(values['wait-seconds'], 'wait-seconds', 900),
       progress: (line) => output.stderr.write(`check-deployment: ${line}\n`),
+      signal,
     });
     output.stdout.write(values.json ? reportJson(report) : reportText(report));
+    if (report.interrupted) return EXIT_INTERRUPTED;
     return summaryOf(report).failed === 0 ? EXIT_OK : EXIT_INCOMPLETE;
   } catch (error) {
     return reportError('check-deployment', error, output);
   }
 }
 
-if (require.main === module) runMain(() => main(process.argv.slice(2)));
+if (require.main === module) {
+  runInterruptibleMain('check-deployment', (signal) =>
+    main(process.argv.slice(2), process, signal),
+  );
+}

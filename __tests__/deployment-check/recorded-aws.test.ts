@@ -267,6 +267,37 @@ test('the restore role: a principal that STS refuses is a FAIL; a caller that is
   );
 });
 
+test('--role-arn: the primary checks run as the assumed role; the text report puts the fix under each FAIL', async () => {
+  const opsRole = 'arn:aws:iam::111111111111:role/ops-readonly';
+  const run = await check(
+    {
+      ...allConfirmed,
+      identities: {
+        ...identities,
+        OPSAK: {
+          account: '111111111111',
+          arn: 'arn:aws:sts::111111111111:assumed-role/ops-readonly/check',
+        },
+      },
+      roles: { [opsRole]: { accessKeyId: 'OPSAK', secretAccessKey: 'OPSSK' } },
+      failedReplications: [2],
+    },
+    '--read-only',
+    '--role-arn',
+    opsRole,
+  );
+  expect(run.code).toBe(1);
+  expect(aws.calls.slice(0, 2)).toEqual(['sts:AssumeRole', 'sts:GetCallerIdentity']);
+  const lines = run.stdout.split('\n');
+  expect(lines[1]).toBe(
+    'primary credentials: arn:aws:sts::111111111111:assumed-role/ops-readonly/check',
+  );
+  const failAt = lines.findIndex((l) => l.startsWith('FAIL    replication-health'));
+  expect(lines[failAt + 1]).toContain('2 failed replication operation(s)');
+  expect(lines[failAt + 2]).toMatch(/^ {8}fix: re-replicate every object whose replication FAILED/);
+  expect(lines.at(-2)).toMatch(/^FAILED: \d+ passed, 2 failed, \d+ skipped/);
+});
+
 describe('one-line errors end the run before anything is written (exit 3)', () => {
   const onlyReads = () =>
     expect(

@@ -114,8 +114,13 @@ function standInReplication(
   const replicatedKeys = new Set<string>();
   const done = new Set<string>();
   let running = true;
+  const state = { paused: false };
   const loop = (async () => {
     while (running) {
+      if (state.paused) {
+        await sleep(50);
+        continue;
+      }
       try {
         const page = await primary.send(
           new ListObjectVersionsCommand({ Bucket: source, Prefix: CANARIES }),
@@ -151,6 +156,8 @@ function standInReplication(
   })();
   return {
     replicatedKeys,
+    /** Replication lagging: canaries stay PENDING until resumed. */
+    state,
     stop: async () => {
       running = false;
       await loop;
@@ -289,7 +296,7 @@ if (!usingExternalEndpoint) {
       await aws?.close();
     });
 
-    const check = (options: { backupCredentials: boolean }) =>
+    const check = (options: { backupCredentials: boolean; signal?: AbortSignal }) =>
       withEnv(env, () =>
         runCheck({
           config,
@@ -303,6 +310,7 @@ if (!usingExternalEndpoint) {
           }),
           waitSeconds: 30,
           pollMs: 200,
+          signal: options.signal,
         }),
       );
 
@@ -398,6 +406,34 @@ if (!usingExternalEndpoint) {
         });
       }
       expect(report.cleanup[0].note).toContain('the backfill copy stays current');
+    });
+
+    it('Ctrl-C while replication lags: the rest is SKIPPED as interrupted and the canary still leaves the source', async () => {
+      replication.state.paused = true;
+      const stop = new AbortController();
+      setTimeout(() => stop.abort(), 600);
+      try {
+        const report = await check({ backupCredentials: true, signal: stop.signal });
+        expect(report.interrupted).toBe(true);
+        const results = byProbe(report.results);
+        expect(results['replication-completes']).toMatchObject({
+          status: 'SKIPPED',
+          reason: 'interrupted while waiting (PENDING, interrupted)',
+        });
+        expect(
+          report.results
+            .filter((r) => r.probe !== 'replication-completes')
+            .every(
+              (r) => r.status === 'SKIPPED' && r.reason === 'interrupted before this probe ran',
+            ),
+        ).toBe(true);
+        const left = await primary.send(
+          new ListObjectVersionsCommand({ Bucket: source, Prefix: CANARIES }),
+        );
+        expect([...(left.Versions ?? []), ...(left.DeleteMarkers ?? [])]).toEqual([]);
+      } finally {
+        replication.state.paused = false;
+      }
     });
   });
 }

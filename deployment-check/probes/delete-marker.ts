@@ -51,6 +51,9 @@ export async function probeDeleteBecomesMarker(
       };
     },
   );
+  if (waited.value === undefined && context.signal.aborted) {
+    return skip(PROBE, pair.label, `interrupted while waiting (${waited.state})`);
+  }
   if (waited.value === undefined) {
     return fail(
       PROBE,

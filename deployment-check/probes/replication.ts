@@ -70,6 +70,12 @@ export async function probeReplicationCompletes(
     },
   );
   canary.replicationStatus = waited.value ?? waited.state;
+  if (waited.value === undefined && context.signal.aborted) {
+    return {
+      result: skip(PROBE, pair.label, `interrupted while waiting (${waited.state})`),
+      canary,
+    };
+  }
   if (waited.value === 'COMPLETED') {
     return {
       result: pass(
@@ -149,6 +155,9 @@ export async function probeReplicaInBackup(
     return { done: replica, state: 'not there yet' };
   });
   const replica = waited.value;
+  if (replica === undefined && context.signal.aborted) {
+    return skip(REPLICA_PROBE, pair.label, 'interrupted while waiting for the replica');
+  }
   if (replica === undefined) {
     return fail(
       REPLICA_PROBE,
