@@ -47,7 +47,7 @@ export function readSynthesizedStacks(outdir: string): SynthesizedStack[] {
 }
 
 /** Resolves `${aws_s3_bucket.x.id}` / `${aws_iam_role.x.name}` references to the literal name. */
-function resolveName(
+export function resolveName(
   stack: SynthesizedStack,
   value: unknown,
   type: string,
