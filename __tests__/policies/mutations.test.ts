@@ -92,10 +92,11 @@ describe('mutation tests: a broken bucket policy fails the proof', () => {
   it('covers every Deny statement of the bucket policy', () => {
     expect(denySids).toEqual([
       'DenyInsecureTransport',
-      'DenyDestructiveActionsOutsideBackupAccount',
-      'DenyObjectReadsOutsideBackupAccount',
-      'DenyObjectWritesOutsideBackupAccountExceptBackfill',
-      'DenyReplicationOutsideBackupAccountExceptReplicationRole',
+      'DenyEverythingOutsideBackupAccountExceptReplicationAndBackfill',
+      'DenyReplicationWritesExceptReplicationRole',
+      'DenyVersioningReadExceptReplicationRole',
+      'DenyListingExceptReplicationAndBackfillRoles',
+      'DenyObjectWritesExceptBackfillRole',
       'DenyBackfillOverwrites',
       'DenyBackfillObjectAcls',
     ]);

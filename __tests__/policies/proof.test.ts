@@ -2,7 +2,7 @@ import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { exampleConfig } from '../../config';
 import { ActorId } from '../../review/actors';
 import { evaluate } from '../../review/evaluate';
-import { Cell } from '../../review/matrix';
+import { Cell, deniesOnly } from '../../review/matrix';
 import { renderReport, reportPasses } from '../../review/report';
 import { Review, passes, reviewDocuments } from '../../review/review-documents';
 import { isMutating } from '../../review/s3-actions';
@@ -69,6 +69,7 @@ describe('the access proof on the example config', () => {
         'object s3:ObjectOwnerOverrideToBucketOwner',
         'object s3:ReplicateDelete',
         'object s3:ReplicateObject',
+        'object s3:ReplicateObjectAnnotation',
         'object s3:ReplicateTags',
       ]);
     });
@@ -179,6 +180,46 @@ describe('the evaluator pitfall the proof avoids', () => {
       result: 'ExplicitlyDenied',
       deniedBy: ['DenyInsecureTransport'],
     });
+  });
+});
+
+describe('deny by default: an S3 action outside the allow-list is denied without being named', () => {
+  const policyOf = () => review.buckets[0].policy;
+  const admin = () => review.actors.find((a) => a.id === 'primary-admin')!;
+  const request = (action: string) =>
+    evaluate({
+      actor: admin(),
+      action,
+      resource: `arn:aws:s3:::${backupBuckets[0]}/k`,
+      resourceAccount: exampleConfig.backup.accountId,
+      resourcePolicy: deniesOnly(exampleConfig, backupBuckets[0], policyOf()),
+      secureTransport: true,
+      context: {},
+    });
+
+  it('denies s3:DeleteObjectVersion to a primary admin, though no statement names it', async () => {
+    expect(JSON.stringify(policyOf())).not.toMatch(/DeleteObjectVersion|s3:Delete/);
+    // Even with an Allow of s3:* to everyone added (the denies-only layer), the NotAction Deny holds.
+    expect(await request('s3:DeleteObjectVersion')).toEqual({
+      result: 'ExplicitlyDenied',
+      deniedBy: ['DenyEverythingOutsideBackupAccountExceptReplicationAndBackfill'],
+    });
+  });
+
+  it('covers an action AWS has not invented yet by NotAction, which the evaluator cannot show', async () => {
+    // iam-simulate refuses an action that its packaged reference does not know, so a synthetic
+    // future action cannot be evaluated; what holds it is IAM's NotAction rule: the Deny applies
+    // to every action its list does not name, on its resources, when its condition holds.
+    await expect(request('s3:PurgeObjectVersionsNextYear')).rejects.toThrow(/cannot evaluate/);
+    const deny = policyOf().Statement.find(
+      (st) => st.Sid === 'DenyEverythingOutsideBackupAccountExceptReplicationAndBackfill',
+    )!;
+    expect(deny.NotAction).not.toContain('s3:PurgeObjectVersionsNextYear');
+    expect(deny.NotAction!.every((a) => !a.includes('*'))).toBe(true);
+    expect(deny.Resource).toEqual([
+      `arn:aws:s3:::${backupBuckets[0]}`,
+      `arn:aws:s3:::${backupBuckets[0]}/*`,
+    ]);
   });
 });
 
