@@ -228,6 +228,15 @@ export interface BastionConfig {
    */
   readonly restoreTargetBucketNames?: readonly string[];
   /**
+   * ARN of the replica key that the backup stack creates in each backup region, by region, from
+   * the backup stack's `replica-key-arn` output after its first apply. With it, the replication
+   * rule and the roles name the key itself; without it they name its alias, and KMS applies an
+   * authorization through an alias only minutes after it changes.
+   * https://docs.aws.amazon.com/kms/latest/developerguide/alias-authorization.html
+   * @default - the alias `alias/s3-bastion-replica` of each backup region
+   */
+  readonly replicaKmsKeyArns?: Readonly<Record<string, string>>;
+  /**
    * Primary-account bucket that holds S3 Batch Replication manifests and completion reports,
    * under `batchReplicationReportPrefix`.
    * @default - each source bucket holds its own, under the prefix

@@ -58,6 +58,26 @@ export function replicaKeyAliasArn(config: BastionConfig, region: string): strin
   return `arn:${partitionOf(config)}:kms:${region}:${config.backup.accountId}:${REPLICA_KEY_ALIAS}`;
 }
 
+/** The replica key of a backup region, when the config knows its ARN (`replicaKmsKeyArns`). */
+export function replicaKeyArn(config: BastionConfig, region: string): string | undefined {
+  return config.replicaKmsKeyArns?.[region];
+}
+
+/** Every key of the backup account in a region: with the alias condition, the replica key. */
+export function backupAccountKeysArn(config: BastionConfig, region: string): string {
+  return `arn:${partitionOf(config)}:kms:${region}:${config.backup.accountId}:key/*`;
+}
+
+/**
+ * The encryption context S3 sends to KMS for an object of a bucket: the object's ARN, or with S3
+ * Bucket Keys the bucket's ARN. A grant conditioned on it names both, so it holds whether or not
+ * the bucket uses Bucket Keys.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html (the bucket ARN with Bucket Keys)
+ */
+export function s3EncryptionContexts(config: BastionConfig, bucketName: string): string[] {
+  return [bucketArn(config, bucketName), objectsArn(config, bucketName)];
+}
+
 /** Where Batch Replication writes manifests and reports for a source bucket. */
 export function batchReportLocation(
   config: BastionConfig,

@@ -5,19 +5,29 @@ import {
   BACKFILL_SOURCE_BUCKET_ACTIONS,
   BACKFILL_SOURCE_OBJECT_ACTIONS,
 } from './actions';
-import { bucketArn, objectsArn, partitionOf } from './arns';
+import { accountRootArn, bucketArn, objectsArn, partitionOf } from './arns';
+import { principalIs } from './conditions';
 import { PolicyDocument, policyDocument } from './document';
+import { decryptThroughS3 } from './kms-grants';
 
-/** Only the principals named in config may assume the backfill role. */
+/**
+ * Only the principals named in config may assume the backfill role. The trust names their
+ * accounts and matches the principals with aws:PrincipalArn: IAM refuses a trust policy naming a
+ * role that does not exist (yet), and a principal deleted and re-created would silently lose the
+ * trust, which is bound to the unique id of the principal it named.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+ */
 export function backfillRoleTrustPolicy(config: BastionConfig): PolicyDocument {
+  const accounts = [...new Set(config.backfillPrincipalArns.map((arn) => arn.split(':')[4]))];
   return policyDocument(
     { name: 'backfill-role-trust', kind: 'trust', partition: partitionOf(config) },
     [
       {
         Sid: 'AllowConfiguredOperatorsToAssume',
         Effect: 'Allow',
-        Principal: { AWS: [...config.backfillPrincipalArns] },
+        Principal: { AWS: accounts.map((account) => accountRootArn(config, account)) },
         Action: ['sts:AssumeRole'],
+        Condition: principalIs(...config.backfillPrincipalArns),
       },
     ],
   );
@@ -29,6 +39,7 @@ export function backfillRoleTrustPolicy(config: BastionConfig): PolicyDocument {
  */
 export function backfillRolePolicy(config: BastionConfig): PolicyDocument {
   const sources = config.sourceBuckets;
+  const kmsSources = sources.filter((b) => b.sourceKmsKeyArn !== undefined);
   return policyDocument(
     { name: 'backfill-role-policy', kind: 'identity', partition: partitionOf(config) },
     [
@@ -44,6 +55,19 @@ export function backfillRolePolicy(config: BastionConfig): PolicyDocument {
         Action: [...BACKFILL_SOURCE_OBJECT_ACTIONS],
         Resource: sources.map((b) => objectsArn(config, b.name)),
       },
+      // CopyObject reads an SSE-KMS source with the caller's permissions: S3 decrypts it with
+      // kms:Decrypt on the source key. The copy is written SSE-S3 (the backup buckets' default).
+      // https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
+      ...(kmsSources.length > 0
+        ? [
+            decryptThroughS3(
+              config,
+              'DecryptSourceObjectsThroughS3',
+              kmsSources.map((b) => b.sourceKmsKeyArn as string),
+              kmsSources.map((b) => ({ bucketName: b.name, region: b.region })),
+            ),
+          ]
+        : []),
       {
         Sid: 'ListBackupBuckets',
         Effect: 'Allow',

@@ -1,15 +1,15 @@
-import { BastionConfig } from '../config';
+import { BastionConfig, SourceBucketConfig } from '../config';
 import {
-  KMS_DECRYPT_ACTIONS,
   KMS_ENCRYPT_ACTIONS,
   REPLICATION_DESTINATION_BUCKET_ACTIONS,
   REPLICATION_DESTINATION_OBJECT_ACTIONS,
   REPLICATION_SOURCE_BUCKET_ACTIONS,
   REPLICATION_SOURCE_OBJECT_ACTIONS,
 } from './actions';
-import { REPLICA_KEY_ALIAS, backupRegionOf, bucketArn, objectsArn, partitionOf } from './arns';
+import { backupRegionOf, bucketArn, objectsArn, partitionOf } from './arns';
 import { onBehalfOf } from './conditions';
 import { PolicyDocument, Statement, policyDocument } from './document';
+import { decryptThroughS3, replicaKeys } from './kms-grants';
 
 /** Only S3 itself may assume the replication role, and only for the source buckets. */
 export function replicationRoleTrustPolicy(config: BastionConfig): PolicyDocument {
@@ -62,44 +62,39 @@ export function replicationRolePolicy(config: BastionConfig): PolicyDocument {
   const kmsSources = sources.filter((b) => b.sourceKmsKeyArn !== undefined);
   if (kmsSources.length > 0) {
     statements.push(
-      {
-        Sid: 'DecryptSourceObjectsThroughS3',
-        Effect: 'Allow',
-        Action: [...KMS_DECRYPT_ACTIONS],
-        Resource: [...new Set(kmsSources.map((b) => b.sourceKmsKeyArn as string))],
-        Condition: {
-          StringLike: {
-            'kms:ViaService': [...new Set(kmsSources.map((b) => `s3.${b.region}.amazonaws.com`))],
-            'kms:EncryptionContext:aws:s3:arn': kmsSources.map((b) => objectsArn(config, b.name)),
-          },
-        },
-      },
-      {
-        // The replica key's id is random; its alias is not, so the grant names the alias.
-        Sid: 'EncryptReplicasWithBackupAccountKey',
-        Effect: 'Allow',
-        Action: [...KMS_ENCRYPT_ACTIONS],
-        Resource: [
-          ...new Set(
-            kmsSources.map(
-              (b) =>
-                `arn:${partitionOf(config)}:kms:${backupRegionOf(b)}:${config.backup.accountId}:key/*`,
-            ),
-          ),
-        ],
-        Condition: {
-          'ForAnyValue:StringEquals': { 'kms:ResourceAliases': [REPLICA_KEY_ALIAS] },
-          StringLike: {
-            'kms:ViaService': [
-              ...new Set(kmsSources.map((b) => `s3.${backupRegionOf(b)}.amazonaws.com`)),
-            ],
-          },
-        },
-      },
+      decryptThroughS3(
+        config,
+        'DecryptSourceObjectsThroughS3',
+        kmsSources.map((b) => b.sourceKmsKeyArn as string),
+        kmsSources.map((b) => ({ bucketName: b.name, region: b.region })),
+      ),
+      encryptReplicas(config, kmsSources),
     );
   }
   return policyDocument(
     { name: 'replication-role-policy', kind: 'identity', partition: partitionOf(config) },
     statements,
   );
+}
+
+/**
+ * Encrypt replicas with the backup account's replica key, through S3 only.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html
+ */
+function encryptReplicas(
+  config: BastionConfig,
+  kmsSources: readonly SourceBucketConfig[],
+): Statement {
+  const regions = [...new Set(kmsSources.map(backupRegionOf))];
+  const keys = replicaKeys(config, regions);
+  return {
+    Sid: 'EncryptReplicasWithBackupAccountKey',
+    Effect: 'Allow',
+    Action: [...KMS_ENCRYPT_ACTIONS],
+    Resource: keys.resources,
+    Condition: {
+      ...keys.condition,
+      StringEquals: { 'kms:ViaService': regions.map((r) => `s3.${r}.amazonaws.com`) },
+    },
+  };
 }

@@ -5,9 +5,10 @@ import {
   RESTORE_TARGET_BUCKET_ACTIONS,
   RESTORE_TARGET_OBJECT_ACTIONS,
 } from './actions';
-import { accountRootArn, bucketArn, objectsArn, partitionOf } from './arns';
+import { accountRootArn, backupRegionOf, bucketArn, objectsArn, partitionOf } from './arns';
 import { principalIs } from './conditions';
 import { PolicyDocument, Statement, policyDocument } from './document';
+import { decryptThroughS3, replicaKeys } from './kms-grants';
 
 /**
  * The break-glass role lives in the backup account and trusts only backup-account principals
@@ -60,6 +61,24 @@ export function restoreRolePolicy(config: BastionConfig): PolicyDocument {
       Resource: backups.flatMap((b) => [bucketArn(config, b), objectsArn(config, b)]),
     },
   ];
+  // Replicas of SSE-KMS sources are encrypted with the replica key of their backup region: reading
+  // them takes kms:Decrypt on it, through S3. The key is the backup account's, so this grant and
+  // the key policy's grant to the account are enough.
+  const kmsBackups = config.sourceBuckets.filter((b) => b.sourceKmsKeyArn !== undefined);
+  if (kmsBackups.length > 0) {
+    const keys = replicaKeys(config, kmsBackups.map(backupRegionOf));
+    statements.splice(
+      2,
+      0,
+      decryptThroughS3(
+        config,
+        'DecryptReplicasThroughS3',
+        keys.resources,
+        kmsBackups.map((b) => ({ bucketName: b.backupBucketName, region: backupRegionOf(b) })),
+        keys.condition,
+      ),
+    );
+  }
   if (targets.length > 0) {
     statements.splice(
       2,

@@ -17,7 +17,7 @@ export interface Request {
   readonly resourcePolicy: PolicyDocument | undefined;
   readonly secureTransport: boolean;
   /** Request-specific keys: s3:if-none-match, s3:x-amz-acl, s3:ObjectCreationOperation. */
-  readonly context: Readonly<Record<string, string>>;
+  readonly context: Readonly<Record<string, string | readonly string[]>>;
 }
 
 export interface Decision {
@@ -59,13 +59,13 @@ function validatedOnce(
  */
 export async function evaluate(request: Request): Promise<Decision> {
   const { actor } = request;
-  const contextVariables: Record<string, string> = {
+  const contextVariables: Record<string, string | string[]> = {
     'aws:SecureTransport': String(request.secureTransport),
     ...(actor.principalArn !== undefined ? { 'aws:PrincipalArn': actor.principalArn } : {}),
     ...(actor.principalAccount !== undefined
       ? { 'aws:PrincipalAccount': actor.principalAccount }
       : {}),
-    ...request.context,
+    ...(request.context as Record<string, string | string[]>),
   };
   const response = await runSimulation(
     {

@@ -6,8 +6,10 @@ import {
   PolicyKind,
   policyDocument,
 } from '../policies/document';
+import { ServiceRuleFinding, Subject, checkServiceRules } from '../policies/service-rules';
 import { SynthesizedIamDocument } from '../terraform/synthesized';
 import { Actor, actorsOf } from './actors';
+import { DataPathResult, dataPathsOf, evaluateDataPaths } from './data-paths';
 import {
   Cell,
   Finding,
@@ -28,6 +30,13 @@ export interface Review {
   readonly findings: readonly Finding[];
   /** Problems that are not a matrix cell: a document missing or breaking a model rule. */
   readonly documentFindings: readonly string[];
+  /**
+   * What S3, IAM, KMS and CloudWatch would refuse (or never publish) in the synthesized stacks;
+   * undefined when the review was given no stacks to check.
+   */
+  readonly serviceRuleFindings?: readonly ServiceRuleFinding[];
+  /** Every role's data paths, KMS included; undefined in a partial review (some layers only). */
+  readonly dataPaths?: readonly DataPathResult[];
 }
 
 export interface BucketReview {
@@ -73,6 +82,20 @@ function find(
   return found.length === 1 ? found[0].document : undefined;
 }
 
+/** The actors, each role with its permissions policy as read back from cdktf.out. */
+export function actorsFromDocuments(
+  config: BastionConfig,
+  documents: readonly SynthesizedIamDocument[],
+  missing: string[] = [],
+): Actor[] {
+  return actorsOf(config, (role: RoleKey): PolicyDocument => {
+    const document = find(documents, 'role-policy', roleName(config, role));
+    if (document) return document;
+    missing.push(`no single role policy for ${roleName(config, role)} in cdktf.out`);
+    return { Version: '2012-10-17', Statement: [] };
+  });
+}
+
 /**
  * Evaluates the documents read back from cdktf.out: the matrix of every backup bucket (three
  * layers), the roles on every source bucket, and the model's rules.
@@ -80,18 +103,16 @@ function find(
 export async function reviewDocuments(
   config: BastionConfig,
   documents: readonly SynthesizedIamDocument[],
-  options: MatrixOptions & { readonly buckets?: readonly string[] } = {},
+  options: MatrixOptions & {
+    readonly buckets?: readonly string[];
+    /** What the services receive (terraform/service-rule-subjects.ts): checked when given. */
+    readonly serviceRuleSubjects?: readonly Subject[];
+  } = {},
 ): Promise<Review> {
   const catalog = await s3ActionCatalog();
   const documentFindings = documentRuleFindings(config, documents);
   const missing: string[] = [];
-  const rolePolicy = (role: RoleKey): PolicyDocument => {
-    const document = find(documents, 'role-policy', roleName(config, role));
-    if (document) return document;
-    missing.push(`no single role policy for ${roleName(config, role)} in cdktf.out`);
-    return { Version: '2012-10-17', Statement: [] };
-  };
-  const actors = actorsOf(config, rolePolicy);
+  const actors = actorsFromDocuments(config, documents, missing);
   const buckets: BucketReview[] = [];
   for (const source of config.sourceBuckets) {
     if (options.buckets && !options.buckets.includes(source.backupBucketName)) continue;
@@ -113,10 +134,8 @@ export async function reviewDocuments(
         : [];
     buckets.push({ source, policy, cells, sourceCells });
   }
-  const findings = findingsOf(
-    buckets.flatMap((b) => [...b.cells, ...b.sourceCells]),
-    catalog,
-  );
+  const findings = findingsOf(buckets.flatMap((b) => [...b.cells, ...b.sourceCells]));
+  const full = options.layers === undefined && options.buckets === undefined;
   return {
     config,
     catalog,
@@ -125,10 +144,18 @@ export async function reviewDocuments(
     buckets,
     findings,
     documentFindings: [...missing, ...documentFindings],
+    serviceRuleFindings:
+      options.serviceRuleSubjects && checkServiceRules(options.serviceRuleSubjects),
+    dataPaths: full ? await evaluateDataPaths(dataPathsOf(config, documents), actors) : undefined,
   };
 }
 
 /** Whether every invariant holds. */
 export function passes(review: Review): boolean {
-  return review.findings.length === 0 && review.documentFindings.length === 0;
+  return (
+    review.findings.length === 0 &&
+    review.documentFindings.length === 0 &&
+    (review.serviceRuleFindings ?? []).length === 0 &&
+    (review.dataPaths ?? []).every((p) => p.holds)
+  );
 }

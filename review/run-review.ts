@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { BastionConfig } from '../config';
 import { renderReport, reportPasses } from './report';
 import { reviewDocuments } from './review-documents';
-import { synthesizeDocuments } from './synth-documents';
+import { synthesizeForReview } from './synth-documents';
 
 /**
  * `npm run review`: synthesize into `outdir`, read every IAM document back, run the matrix and
@@ -16,8 +16,8 @@ export async function runReview(
   mkdirSync(outdir, { recursive: true });
   // Stacks of an earlier config would be read back as if this one had them.
   rmSync(join(outdir, 'stacks'), { recursive: true, force: true });
-  const documents = synthesizeDocuments(config, outdir);
-  const review = await reviewDocuments(config, documents);
+  const { documents, serviceRuleSubjects } = synthesizeForReview(config, outdir);
+  const review = await reviewDocuments(config, documents, { serviceRuleSubjects });
   const reportPath = join(outdir, 'SECURITY-REVIEW.md');
   writeFileSync(reportPath, renderReport(review));
   return { ok: reportPasses(review), reportPath };

@@ -1,11 +1,13 @@
 import { App } from 'cdktf';
 import { BastionConfig } from '../config';
+import { Subject } from '../policies/service-rules';
 import { buildApp } from '../stacks/app';
 import {
   SynthesizedIamDocument,
   iamDocumentsOf,
   readSynthesizedStacks,
 } from '../terraform/synthesized';
+import { serviceRuleSubjectsOf } from '../terraform/service-rule-subjects';
 
 /**
  * Synthesizes a config into `outdir` as `cdktf synth` does (scripts/cdktf-app.ts's wiring), then reads every
@@ -15,8 +17,20 @@ export function synthesizeDocuments(
   config: BastionConfig,
   outdir: string,
 ): SynthesizedIamDocument[] {
+  return synthesizeForReview(config, outdir).documents;
+}
+
+/** The IAM documents, and everything the service rules check, of a config synthesized. */
+export function synthesizeForReview(
+  config: BastionConfig,
+  outdir: string,
+): { documents: SynthesizedIamDocument[]; serviceRuleSubjects: Subject[] } {
   const app = new App({ outdir });
   buildApp(app, config);
   app.synth();
-  return readSynthesizedStacks(outdir).flatMap(iamDocumentsOf);
+  const stacks = readSynthesizedStacks(outdir);
+  return {
+    documents: stacks.flatMap(iamDocumentsOf),
+    serviceRuleSubjects: stacks.flatMap(serviceRuleSubjectsOf),
+  };
 }

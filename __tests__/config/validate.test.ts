@@ -131,6 +131,29 @@ describe('validateConfig', () => {
     ).toMatch(/must be a key of the primary account 111111111111/);
   });
 
+  it('accepts the replica key ARN of a backup region, and rejects one of another account or a region without a replica key', () => {
+    const key = 'arn:aws:kms:us-west-2:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    expect(
+      findConfigProblems({ ...exampleConfig, replicaKmsKeyArns: { 'us-west-2': key } }),
+    ).toEqual([]);
+    const foreign = key.replace('222222222222', '111111111111');
+    expect(
+      rulesAt(
+        { ...exampleConfig, replicaKmsKeyArns: { 'us-west-2': foreign } },
+        "replicaKmsKeyArns['us-west-2']",
+      ),
+    ).toEqual([
+      expect.stringMatching(/must be a key of the backup account 222222222222 in us-west-2/),
+    ]);
+    const elsewhere = key.replace('us-west-2', 'eu-west-1');
+    expect(
+      rulesAt(
+        { ...exampleConfig, replicaKmsKeyArns: { 'eu-west-1': elsewhere } },
+        "replicaKmsKeyArns['eu-west-1']",
+      ),
+    ).toEqual([expect.stringMatching(/must be a backup region that holds a replica key/)]);
+  });
+
   describe('Object Lock', () => {
     it.each([0, -1, 2.5])('rejects %p days', (days) => {
       const config = { ...exampleConfig, objectLock: { mode: 'COMPLIANCE' as const, days } };

@@ -172,6 +172,36 @@ export function findConfigProblems(config: BastionConfig): ConfigProblem[] {
     }
   });
 
+  const kmsBackupRegions = new Set(
+    config.sourceBuckets
+      .filter((b) => b.sourceKmsKeyArn !== undefined)
+      .map((b) => b.backupRegion ?? b.region),
+  );
+  for (const [region, arn] of Object.entries(config.replicaKmsKeyArns ?? {})) {
+    const at = `replicaKmsKeyArns['${region}']`;
+    const m = KMS_KEY_ARN.exec(arn);
+    if (!m) {
+      problem(
+        at,
+        arn,
+        'must be a KMS key ARN: arn:<partition>:kms:<region>:<account>:key/<key id>',
+      );
+    } else if (m[1] !== partition || m[2] !== region || m[3] !== config.backup.accountId) {
+      problem(
+        at,
+        arn,
+        `must be a key of the backup account ${config.backup.accountId} in ${region}, partition '${partition}' (the backup stack's replica-key-arn output)`,
+      );
+    }
+    if (!kmsBackupRegions.has(region)) {
+      problem(
+        at,
+        arn,
+        'must be a backup region that holds a replica key: one where the backup of an SSE-KMS source bucket lives',
+      );
+    }
+  }
+
   (config.restoreTargetBucketNames ?? []).forEach((name, i) => {
     const at = `restoreTargetBucketNames[${i}]`;
     for (const rule of bucketNameRuleViolations(name)) problem(at, name, `S3 bucket name ${rule}`);
