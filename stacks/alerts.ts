@@ -1,10 +1,15 @@
 import { Construct } from 'constructs';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
+import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { CloudwatchLogResourcePolicy } from '@cdktf/provider-aws/lib/cloudwatch-log-resource-policy';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { S3BucketNotification } from '@cdktf/provider-aws/lib/s3-bucket-notification';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { AlertsConfig, BastionConfig, SourceBucketConfig } from '../config';
+import { toJson } from '../policies/document';
+import { EVENT_RULE_NAME_PREFIX, eventLogGroupPolicy } from '../policies/event-log-policy';
 
 /** The thresholds in force: the config's, or the documented defaults. */
 export function alertThresholds(
@@ -33,17 +38,45 @@ export function alertTopic(scope: Construct, config: BastionConfig, stackName: s
   return topic;
 }
 
-/** EventBridge rule on one backup bucket's S3 events; its MatchedEvents metric feeds an alarm. */
+/** Days the S3 events that raised (or not) an alarm stay readable in the event log group. */
+export const EVENT_LOG_RETENTION_DAYS = 30;
+
+/**
+ * The log group that every alert rule of a backup stack delivers its events to. A rule's metrics
+ * are only sure to be published when it has a target (Invocations counts target invocations); the
+ * log group is the cheapest one, and keeps the object keys of a mass delete for the investigation.
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html
+ */
+export function eventLogGroup(
+  scope: Construct,
+  config: BastionConfig,
+  stackName: string,
+  region: string,
+): CloudwatchLogGroup {
+  const name = `/aws/events/s3-bastion-${stackName}`;
+  const group = new CloudwatchLogGroup(scope, 'event-log-group', {
+    name,
+    retentionInDays: EVENT_LOG_RETENTION_DAYS,
+  });
+  new CloudwatchLogResourcePolicy(scope, 'event-log-group-policy', {
+    policyName: `s3-bastion-events-${stackName}`,
+    policyDocument: toJson(eventLogGroupPolicy(config, region, name)),
+  });
+  return group;
+}
+
+/** EventBridge rule on one backup bucket's S3 events, delivered to the event log group. */
 function s3EventRule(
   scope: Construct,
   id: string,
+  logGroup: CloudwatchLogGroup,
   bucketName: string,
   description: string,
   detailType: string,
   detail: Record<string, unknown>,
 ): CloudwatchEventRule {
-  return new CloudwatchEventRule(scope, id, {
-    namePrefix: 'bastion-',
+  const rule = new CloudwatchEventRule(scope, id, {
+    namePrefix: EVENT_RULE_NAME_PREFIX,
     description,
     eventPattern: JSON.stringify({
       source: ['aws.s3'],
@@ -51,6 +84,12 @@ function s3EventRule(
       detail: { bucket: { name: [bucketName] }, ...detail },
     }),
   });
+  new CloudwatchEventTarget(scope, `${id}-log`, {
+    rule: rule.name,
+    targetId: 'event-log-group',
+    arn: logGroup.arn,
+  });
+  return rule;
 }
 
 function hourlyEventAlarm(
@@ -62,8 +101,10 @@ function hourlyEventAlarm(
   return new CloudwatchMetricAlarm(scope, id, {
     alarmName: props.name,
     alarmDescription: props.description,
+    // Published per rule (MatchedEvents has no RuleName dimension: it would never be emitted).
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html
     namespace: 'AWS/Events',
-    metricName: 'MatchedEvents',
+    metricName: 'TriggeredRules',
     dimensions: { RuleName: rule.name },
     statistic: 'Sum',
     period: 3600,
@@ -87,6 +128,7 @@ export function backupBucketAlarms(
   source: SourceBucketConfig,
   bucketId: string,
   topic: SnsTopic,
+  logGroup: CloudwatchLogGroup,
 ): void {
   const name = source.backupBucketName;
   const thresholds = alertThresholds(config);
@@ -95,6 +137,7 @@ export function backupBucketAlarms(
   const deletes = s3EventRule(
     scope,
     `${name}-delete-markers`,
+    logGroup,
     name,
     `Delete markers created in ${name}`,
     'Object Deleted',
@@ -112,6 +155,7 @@ export function backupBucketAlarms(
   const writes = s3EventRule(
     scope,
     `${name}-new-versions`,
+    logGroup,
     name,
     `New object versions written to ${name}`,
     'Object Created',

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { TerraformStack } from 'cdktf';
+import { TerraformOutput, TerraformStack } from 'cdktf';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
@@ -18,7 +18,7 @@ import { backupBucketPolicy } from '../policies/backup-bucket-policy';
 import { toJson } from '../policies/document';
 import { replicaKeyPolicy } from '../policies/replica-key-policy';
 import { restoreRolePolicy, restoreRoleTrustPolicy } from '../policies/restore-role';
-import { alertTopic, backupBucketAlarms } from './alerts';
+import { alertTopic, backupBucketAlarms, eventLogGroup } from './alerts';
 import { bucketInventory, inventoryBucket, inventoryEnabled } from './inventory';
 import { accountProvider, configureBackend } from './providers';
 import { StackPlan } from './topology';
@@ -44,11 +44,12 @@ export class BackupStack extends TerraformStack {
     configureBackend(this, config, plan.name);
 
     const topic = alertTopic(this, config, plan.name);
+    const eventLog = eventLogGroup(this, config, plan.name, plan.region);
     const backupVersioning: S3BucketVersioningA[] = [];
     for (const bucket of plan.buckets) {
       const { id: bucketId, versioning } = this.backupBucket(config, bucket);
       backupVersioning.push(versioning);
-      backupBucketAlarms(this, config, bucket, bucketId, topic);
+      backupBucketAlarms(this, config, bucket, bucketId, topic, eventLog);
     }
     if (inventoryEnabled(config)) {
       const names = plan.buckets.map((b) => b.backupBucketName);
@@ -73,6 +74,12 @@ export class BackupStack extends TerraformStack {
         policy: toJson(replicaKeyPolicy(config, plan.region)),
       });
       new KmsAlias(this, 'replica-key-alias', { name: REPLICA_KEY_ALIAS, targetKeyId: key.keyId });
+      // Copy it into the config's replicaKmsKeyArns, so that the primary stack and the roles name
+      // the key itself rather than its alias.
+      new TerraformOutput(this, 'replica-key-arn', {
+        value: key.arn,
+        description: `replicaKmsKeyArns['${plan.region}'] of the config`,
+      });
     }
 
     if (plan.holdsRoles) {

@@ -8,7 +8,14 @@ import {
 } from '@cdktf/provider-aws/lib/s3-bucket-replication-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { BastionConfig, SourceBucketConfig } from '../config';
-import { backupRegionOf, bucketArn, replicaKeyAliasArn, roleArn, roleName } from '../policies/arns';
+import {
+  backupRegionOf,
+  bucketArn,
+  replicaKeyAliasArn,
+  replicaKeyArn,
+  roleArn,
+  roleName,
+} from '../policies/arns';
 import { backfillRolePolicy, backfillRoleTrustPolicy } from '../policies/backfill-role';
 import {
   batchReplicationRolePolicy,
@@ -72,6 +79,8 @@ export class PrimaryStack extends TerraformStack {
           : new S3BucketVersioningA(this, `${source.name}-versioning`, {
               bucket: source.name,
               versioningConfiguration: { status: 'Enabled' },
+              // Destroying it suspends versioning on the production bucket.
+              lifecycle: { preventDestroy: true },
             });
       const rule = replicationRule(config, source);
       new S3BucketReplicationConfigurationA(this, `${source.name}-replication`, {
@@ -81,6 +90,9 @@ export class PrimaryStack extends TerraformStack {
         // S3 refuses a replication configuration on an unversioned bucket, and replication fails
         // until the role can act.
         dependsOn: [...(versioning ? [versioning] : []), ...replicationPermissions],
+        // Destroying it stops the backup of production silently; a renamed resource or a
+        // `terraform destroy` must not plan that.
+        lifecycle: { preventDestroy: true },
       });
       replicationFailureAlarm(this, config, source, rule.id as string, topic);
     }
@@ -148,7 +160,14 @@ export function replicationRule(
       metrics: { status: 'Enabled' },
       storageClass: source.replicaStorageClass,
       encryptionConfiguration: kms
-        ? { replicaKmsKeyId: replicaKeyAliasArn(config, backupRegionOf(source)) }
+        ? {
+            // The key's ARN when known: S3 resolves an alias in the requester's account, and KMS
+            // applies a grant through an alias only minutes after it changes.
+            // https://docs.aws.amazon.com/AmazonS3/latest/API/API_EncryptionConfiguration.html
+            replicaKmsKeyId:
+              replicaKeyArn(config, backupRegionOf(source)) ??
+              replicaKeyAliasArn(config, backupRegionOf(source)),
+          }
         : undefined,
     },
   };

@@ -58,8 +58,10 @@ describe('early-warning alerts', () => {
           (r) => r.alarm_name === `s3-bastion-${name}-delete-markers`,
         );
         expect(alarm).toMatchObject({
+          // Per rule; MatchedEvents has no RuleName dimension (it would never be published).
+          // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html
           namespace: 'AWS/Events',
-          metric_name: 'MatchedEvents',
+          metric_name: 'TriggeredRules',
           dimensions: { RuleName: `\${aws_cloudwatch_event_rule.${ruleName}.name}` },
           statistic: 'Sum',
           period: 3600,
@@ -83,7 +85,7 @@ describe('early-warning alerts', () => {
           (r) => r.alarm_name === `s3-bastion-${name}-new-versions`,
         );
         expect(alarm).toMatchObject({
-          metric_name: 'MatchedEvents',
+          metric_name: 'TriggeredRules',
           dimensions: { RuleName: `\${aws_cloudwatch_event_rule.${ruleName}.name}` },
           period: 3600,
           threshold: 1000,
@@ -91,6 +93,38 @@ describe('early-warning alerts', () => {
       });
     },
   );
+
+  it('delivers every alert rule to a log group that EventBridge may write, so each rule has a target', () => {
+    const group = findResource(backup, 'aws_cloudwatch_log_group', () => true);
+    expect(group.name).toBe('/aws/events/s3-bastion-backup-us-west-2');
+    const rules = Object.keys(resourcesOf(backup, 'aws_cloudwatch_event_rule'));
+    const targets = Object.values(resourcesOf(backup, 'aws_cloudwatch_event_target'));
+    expect(targets.map((t) => t.rule).sort()).toEqual(
+      rules.map((r) => `\${aws_cloudwatch_event_rule.${r}.name}`).sort(),
+    );
+    for (const t of targets) {
+      expect(t.arn).toBe(`\${aws_cloudwatch_log_group.${group.__name}.arn}`);
+      expect(t.role_arn).toBeUndefined();
+    }
+    // EventBridge writes to a Logs target through the log group's resource policy, not a role.
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-cloudwatchlogs-permissions
+    const policy = findResource(backup, 'aws_cloudwatch_log_resource_policy', () => true);
+    expect(JSON.parse(policy.policy_document as string)).toMatchObject({
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: ['events.amazonaws.com', 'delivery.logs.amazonaws.com'] },
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: [
+            'arn:aws:logs:us-west-2:222222222222:log-group:/aws/events/s3-bastion-backup-us-west-2:*',
+          ],
+          Condition: {
+            ArnLike: { 'aws:SourceArn': 'arn:aws:events:us-west-2:222222222222:rule/bastion-*' },
+          },
+        },
+      ],
+    });
+  });
 
   describe.each(exampleConfig.sourceBuckets.map((b) => [b.name, b] as const))(
     'source bucket %s',

@@ -135,6 +135,11 @@ describe('backup stack', () => {
     expect(Object.values(resourcesOf(backup, 'aws_kms_alias'))).toEqual([
       expect.objectContaining({ name: 'alias/s3-bastion-replica' }),
     ]);
+    // The key's ARN goes into the config (replicaKmsKeyArns) so that the others name the key.
+    const outputs = (backup as unknown as { output: Record<string, { value: string }> }).output;
+    expect(Object.values(outputs).map((o) => o.value)).toContain(
+      `\${aws_kms_key.${Object.keys(resourcesOf(backup, 'aws_kms_key'))[0]}.arn}`,
+    );
   });
 
   it('creates no replica key when no source uses SSE-KMS', () => {

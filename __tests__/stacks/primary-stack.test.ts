@@ -74,6 +74,17 @@ describe('primary stack', () => {
         expect(replication.depends_on).toContain('aws_iam_role_policy.replication-role-policy');
       });
 
+      it('refuses to destroy the replication configuration or the versioning of production', () => {
+        // A destroy would stop the backup, or suspend versioning, on the production bucket.
+        const versioning = findResource(
+          primary,
+          'aws_s3_bucket_versioning',
+          (r) => r.bucket === name,
+        );
+        expect(versioning.lifecycle).toEqual({ prevent_destroy: true });
+        expect(replication.lifecycle).toEqual({ prevent_destroy: true });
+      });
+
       it('replicates with the replication role, as the literal ARN', () => {
         expect(replication.role).toBe('arn:aws:iam::111111111111:role/s3-bastion-replication');
         expect(replication.rule).toHaveLength(1);
@@ -111,6 +122,18 @@ describe('primary stack', () => {
       });
     },
   );
+
+  it('names the replica key by its ARN once the config knows it from the backup stack output', () => {
+    const keyArn = 'arn:aws:kms:us-west-2:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const stack = synthesize(configWith({ replicaKmsKeyArns: { 'us-west-2': keyArn } })).stacks[
+      'primary-us-east-1'
+    ];
+    const ledger = Object.values(stack.resource.aws_s3_bucket_replication_configuration).find(
+      (r) => r.bucket === 'example-prod-ledger',
+    )!;
+    const [rule] = ledger.rule as Array<{ destination: Record<string, unknown> }>;
+    expect(rule.destination.encryption_configuration).toEqual({ replica_kms_key_id: keyArn });
+  });
 
   it('leaves source versioning alone when the config says another stack manages it', () => {
     const config = configWith({

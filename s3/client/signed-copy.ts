@@ -4,6 +4,15 @@ import https from 'node:https';
 import { CopyObjectCommand } from '@aws-sdk/client-s3';
 import { clientFor, type S3Clients } from './bucket-regions';
 
+/**
+ * Copies never carry object annotations: CopyObject's default (COPY) needs
+ * s3:GetObjectAnnotation on the source and s3:PutObjectAnnotation on the destination, which the
+ * backfill and restore roles do not have (PutObjectAnnotation would let them rewrite annotations of
+ * existing backup objects). Batch Replication (`backfill --engine batch`) replicates annotations.
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
+ */
+export const ANNOTATION_DIRECTIVE = 'EXCLUDE';
+
 /** One CopyObject, as the copy engine asks for it. */
 export interface CopyObjectRequest {
   readonly destinationBucket: string;
@@ -31,6 +40,7 @@ export function sdkCopyObjectSender(clients: S3Clients): CopyObjectSender {
         CopySource: request.copySource,
         MetadataDirective: 'COPY',
         TaggingDirective: 'COPY',
+        AnnotationDirective: ANNOTATION_DIRECTIVE,
         ACL: request.acl as never,
         IfNoneMatch: request.ifNoneMatch ? '*' : undefined,
       }),
@@ -162,6 +172,7 @@ export function signedCopyObjectSender(
       'x-amz-copy-source': request.copySource,
       'x-amz-date': amzDate,
       'x-amz-metadata-directive': 'COPY',
+      'x-amz-object-annotation-directive': ANNOTATION_DIRECTIVE,
       'x-amz-tagging-directive': 'COPY',
     };
     if (request.acl !== undefined) headers['x-amz-acl'] = request.acl;
