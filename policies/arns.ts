@@ -78,6 +78,11 @@ export function s3EncryptionContexts(config: BastionConfig, bucketName: string):
   return [bucketArn(config, bucketName), objectsArn(config, bucketName)];
 }
 
+/** The id of the replication rule the primary stack writes for a source bucket. */
+export function replicationRuleId(bucket: SourceBucketConfig): string {
+  return `backup-to-${bucket.backupBucketName}`;
+}
+
 /** Where Batch Replication writes manifests and reports for a source bucket. */
 export function batchReportLocation(
   config: BastionConfig,

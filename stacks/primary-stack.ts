@@ -13,6 +13,7 @@ import {
   bucketArn,
   replicaKeyAliasArn,
   replicaKeyArn,
+  replicationRuleId,
   roleArn,
   roleName,
 } from '../policies/arns';
@@ -146,7 +147,7 @@ export function replicationRule(
 ): S3BucketReplicationConfigurationRule {
   const kms = source.sourceKmsKeyArn !== undefined;
   return {
-    id: `backup-to-${source.backupBucketName}`,
+    id: replicationRuleId(source),
     status: 'Enabled',
     priority: 0,
     filter: {},
