@@ -47,6 +47,22 @@ function denyExcept(
   };
 }
 
+/** A Deny of the backfill role's object writes of a shape it must never send (`condition`). */
+export function denyBackfillWritesWhen(
+  context: BackupBucketPolicyContext,
+  Sid: string,
+  condition: ConditionBlock,
+): Statement {
+  return {
+    Sid,
+    Effect: 'Deny',
+    Principal: '*',
+    Action: [...BACKFILL_DESTINATION_OBJECT_ACTIONS],
+    Resource: [context.objects],
+    Condition: { ...principalIs(context.backfillRole), ...condition },
+  };
+}
+
 /** An Allow to a primary-account role named by aws:PrincipalArn (it may not exist yet). */
 function allowPrimaryRole(
   context: BackupBucketPolicyContext,
@@ -129,30 +145,16 @@ const GUARDRAILS: readonly ((c: BackupBucketPolicyContext) => Statement)[] = [
   // Creating an object (PutObject, CopyObject, CompleteMultipartUpload) without If-None-Match: *
   // could overwrite; the multipart steps that create nothing are exempt.
   // https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes-enforce.html
-  (c) => ({
-    Sid: 'DenyBackfillOverwrites',
-    Effect: 'Deny',
-    Principal: '*',
-    Action: ['s3:PutObject'],
-    Resource: [c.objects],
-    Condition: {
-      ...principalIs(c.backfillRole),
+  (c) =>
+    denyBackfillWritesWhen(c, 'DenyBackfillOverwrites', {
       Null: { 's3:if-none-match': 'true' },
       Bool: { 's3:ObjectCreationOperation': 'true' },
-    },
-  }),
-  (c) => ({
-    Sid: 'DenyBackfillObjectAcls',
-    Effect: 'Deny',
-    Principal: '*',
-    Action: ['s3:PutObject'],
-    Resource: [c.objects],
-    Condition: {
-      ...principalIs(c.backfillRole),
+    }),
+  (c) =>
+    denyBackfillWritesWhen(c, 'DenyBackfillObjectAcls', {
       Null: { 's3:x-amz-acl': 'false' },
       StringNotEquals: { 's3:x-amz-acl': BUCKET_OWNER_FULL_CONTROL },
-    },
-  }),
+    }),
 ];
 
 /** The grants, each to one role: the Denies above bound what any of them can give. */

@@ -1,4 +1,4 @@
-import { ServiceRule, Subject, conditionKeysOf, statementName, statementsOf } from './rule';
+import { ServiceRule, Subject, conditionKeysOf, statementProblems } from './rule';
 
 const ACCOUNT_ROOT = /^arn:[a-z-]+:iam::\d{12}:root$/;
 const SERVICE_PRINCIPAL = /^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$/;
@@ -18,39 +18,34 @@ export const principalExistsAtApply: ServiceRule = {
   page: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html',
   appliesTo: ['bucket-policy', 'trust-policy', 'key-policy'],
   check(subject: Subject): string[] {
-    if (!('json' in subject)) return [];
-    const problems: string[] = [];
-    statementsOf(subject.json).forEach((s, i) => {
-      const at = statementName(s, i);
-      if (s.Principal === undefined || s.Principal === '*') return;
+    return statementProblems(subject, ['bucket-policy', 'trust-policy', 'key-policy'], (s) => {
+      if (s.Principal === undefined || s.Principal === '*') return [];
       const namesPrincipalArn = conditionKeysOf(s).some(
         (k) => k.toLowerCase() === 'aws:principalarn',
       );
-      for (const [type, values] of Object.entries(s.Principal)) {
-        for (const value of [values].flat()) {
+      return Object.entries(s.Principal).flatMap(([type, values]) =>
+        [values].flat().flatMap((value): string[] => {
           if (type === 'Service') {
-            if (!SERVICE_PRINCIPAL.test(value)) {
-              problems.push(`${at}: '${value}' is not an AWS service principal`);
-            }
-          } else if (type === 'AWS') {
-            if (value === '*') continue;
-            if (!ACCOUNT_ROOT.test(value)) {
-              problems.push(
-                `${at}: '${value}' must exist when the policy is written: name its account ` +
-                  `(arn:...:iam::<account>:root) and match it with an aws:PrincipalArn condition`,
-              );
-            } else if (s.Effect === 'Allow' && !namesPrincipalArn) {
-              problems.push(
-                `${at}: an Allow to the account '${value}' needs an aws:PrincipalArn condition naming the principal`,
-              );
-            }
-          } else {
-            problems.push(`${at}: principal type '${type}' is not used by this project`);
+            return SERVICE_PRINCIPAL.test(value)
+              ? []
+              : [`'${value}' is not an AWS service principal`];
           }
-        }
-      }
+          if (type !== 'AWS') return [`principal type '${type}' is not used by this project`];
+          if (value === '*') return [];
+          if (!ACCOUNT_ROOT.test(value)) {
+            return [
+              `'${value}' must exist when the policy is written: name its account ` +
+                `(arn:...:iam::<account>:root) and match it with an aws:PrincipalArn condition`,
+            ];
+          }
+          return s.Effect === 'Allow' && !namesPrincipalArn
+            ? [
+                `an Allow to the account '${value}' needs an aws:PrincipalArn condition naming the principal`,
+              ]
+            : [];
+        }),
+      );
     });
-    return problems;
   },
   examples: {
     compliant: {

@@ -117,6 +117,21 @@ export function statementName(statement: StoredStatement, index: number): string
   return statement.Sid ? `statement '${statement.Sid}'` : `statement #${index + 1}`;
 }
 
+/**
+ * The problems of each statement of a policy subject of `kind` (none for other subjects), each
+ * prefixed with the statement's name.
+ */
+export function statementProblems(
+  subject: Subject,
+  kinds: readonly SubjectKind[],
+  check: (statement: StoredStatement, subject: Subject & { json: string }) => string[],
+): string[] {
+  if (!kinds.includes(subject.kind) || !('json' in subject)) return [];
+  return statementsOf(subject.json).flatMap((statement, i) =>
+    check(statement, subject).map((problem) => `${statementName(statement, i)}: ${problem}`),
+  );
+}
+
 /** Every condition key a statement tests, across operators. */
 export function conditionKeysOf(statement: StoredStatement): string[] {
   return Object.values(statement.Condition).flatMap((block) => Object.keys(block));
@@ -125,4 +140,27 @@ export function conditionKeysOf(statement: StoredStatement): string[] {
 /** The policy text without insignificant whitespace: IAM does not count whitespace. */
 export function withoutWhitespace(json: string): string {
   return JSON.stringify(JSON.parse(json));
+}
+
+/** The bucket the rules' examples are about. */
+export const EXAMPLE_BUCKET = 'example-bastion-prod-assets';
+export const EXAMPLE_BUCKET_ARN = `arn:aws:s3:::${EXAMPLE_BUCKET}`;
+
+/** A bucket policy of `statements` for EXAMPLE_BUCKET: the rules' examples. */
+export function bucketPolicyExample(...statements: Record<string, unknown>[]): BucketPolicySubject {
+  return {
+    kind: 'bucket-policy',
+    where: 'example',
+    bucket: EXAMPLE_BUCKET,
+    json: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
+  };
+}
+
+/** A Deny to everyone of `Action` on `Resource`, with an optional condition: examples. */
+export function denyExample(
+  Action: string | string[],
+  Resource: string | string[],
+  Condition?: Record<string, unknown>,
+): Record<string, unknown> {
+  return { Effect: 'Deny', Principal: '*', Action, Resource, ...(Condition ? { Condition } : {}) };
 }

@@ -1,7 +1,12 @@
 import { expandAction, resourceTypePattern } from '../action-catalog';
-import { ServiceRule, Subject, statementName, statementsOf } from './rule';
-
-const BUCKET = 'arn:aws:s3:::example-bastion-prod-assets';
+import {
+  bucketPolicyExample,
+  denyExample,
+  EXAMPLE_BUCKET_ARN,
+  ServiceRule,
+  Subject,
+  statementProblems,
+} from './rule';
 
 /**
  * S3 refuses a bucket policy in which a statement lists an action that applies to none of the
@@ -16,61 +21,33 @@ export const s3ActionAppliesToResource: ServiceRule = {
   page: 'https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html',
   appliesTo: ['bucket-policy'],
   check(subject: Subject): string[] {
-    if (subject.kind !== 'bucket-policy') return [];
-    const problems: string[] = [];
-    statementsOf(subject.json).forEach((s, i) => {
+    return statementProblems(subject, ['bucket-policy'], (s) => {
       const resources = s.Resource ?? [];
-      if (s.Action === undefined || resources.includes('*')) return;
-      for (const action of s.Action) {
-        const matches = action === '*' ? expandAction('s3:*') : expandAction(action);
+      if (s.Action === undefined || resources.includes('*')) return [];
+      return s.Action.flatMap((action) => {
+        const matches = expandAction(action === '*' ? 's3:*' : action);
         const applies = matches.some((a) =>
           a.resourceTypes.some((type) => {
             const pattern = resourceTypePattern(a.action.split(':')[0], type);
             return pattern !== undefined && resources.some((r) => pattern.test(r));
           }),
         );
-        if (!applies) {
-          problems.push(
-            `${statementName(s, i)}: ${action} applies to none of ${resources.join(', ')} ` +
-              `(its resource types: ${[...new Set(matches.flatMap((a) => a.resourceTypes))].join(', ') || 'none'})`,
-          );
-        }
-      }
+        const types = [...new Set(matches.flatMap((a) => a.resourceTypes))].join(', ') || 'none';
+        return applies
+          ? []
+          : [`${action} applies to none of ${resources.join(', ')} (its resource types: ${types})`];
+      });
     });
-    return problems;
   },
   examples: {
-    compliant: {
-      kind: 'bucket-policy',
-      where: 'example',
-      bucket: 'example-bastion-prod-assets',
-      json: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Deny',
-            Principal: '*',
-            Action: ['s3:ListBucket', 's3:GetObject'],
-            Resource: [BUCKET, `${BUCKET}/*`],
-          },
-        ],
-      }),
-    },
-    nonCompliant: {
-      kind: 'bucket-policy',
-      where: 'example',
-      bucket: 'example-bastion-prod-assets',
-      json: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Deny',
-            Principal: '*',
-            Action: ['s3:CreateAccessPoint'],
-            Resource: [BUCKET, `${BUCKET}/*`],
-          },
-        ],
-      }),
-    },
+    compliant: bucketPolicyExample(
+      denyExample(
+        ['s3:ListBucket', 's3:GetObject'],
+        [EXAMPLE_BUCKET_ARN, `${EXAMPLE_BUCKET_ARN}/*`],
+      ),
+    ),
+    nonCompliant: bucketPolicyExample(
+      denyExample(['s3:CreateAccessPoint'], [EXAMPLE_BUCKET_ARN, `${EXAMPLE_BUCKET_ARN}/*`]),
+    ),
   },
 };

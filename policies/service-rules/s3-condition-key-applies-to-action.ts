@@ -1,7 +1,13 @@
 import { conditionKeyMatches, expandAction } from '../action-catalog';
-import { ServiceRule, Subject, conditionKeysOf, statementName, statementsOf } from './rule';
-
-const BUCKET = 'arn:aws:s3:::example-bastion-prod-assets';
+import {
+  bucketPolicyExample,
+  conditionKeysOf,
+  denyExample,
+  EXAMPLE_BUCKET_ARN,
+  ServiceRule,
+  Subject,
+  statementProblems,
+} from './rule';
 
 /**
  * S3 refuses a bucket-policy statement whose `s3:` condition key applies to none of its actions
@@ -16,54 +22,25 @@ export const s3ConditionKeyAppliesToAction: ServiceRule = {
   page: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html',
   appliesTo: ['bucket-policy'],
   check(subject: Subject): string[] {
-    if (subject.kind !== 'bucket-policy') return [];
-    const problems: string[] = [];
-    statementsOf(subject.json).forEach((s, i) => {
-      if (s.Action === undefined) return;
+    return statementProblems(subject, ['bucket-policy'], (s) => {
+      if (s.Action === undefined) return [];
       const actions = s.Action.flatMap((a) => expandAction(a === '*' ? 's3:*' : a));
-      for (const key of conditionKeysOf(s)) {
-        if (!key.toLowerCase().startsWith('s3:')) continue;
-        if (!actions.some((a) => conditionKeyMatches(key, a.conditionKeys))) {
-          problems.push(`${statementName(s, i)}: ${key} applies to none of ${s.Action.join(', ')}`);
-        }
-      }
+      return conditionKeysOf(s)
+        .filter((key) => key.toLowerCase().startsWith('s3:'))
+        .filter((key) => !actions.some((a) => conditionKeyMatches(key, a.conditionKeys)))
+        .map((key) => `${key} applies to none of ${s.Action!.join(', ')}`);
     });
-    return problems;
   },
   examples: {
-    compliant: {
-      kind: 'bucket-policy',
-      where: 'example',
-      bucket: 'example-bastion-prod-assets',
-      json: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Deny',
-            Principal: '*',
-            Action: ['s3:PutObject'],
-            Resource: [`${BUCKET}/*`],
-            Condition: { Null: { 's3:if-none-match': 'true' } },
-          },
-        ],
+    compliant: bucketPolicyExample(
+      denyExample('s3:PutObject', `${EXAMPLE_BUCKET_ARN}/*`, {
+        Null: { 's3:if-none-match': 'true' },
       }),
-    },
-    nonCompliant: {
-      kind: 'bucket-policy',
-      where: 'example',
-      bucket: 'example-bastion-prod-assets',
-      json: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Deny',
-            Principal: '*',
-            Action: ['s3:GetObject'],
-            Resource: [`${BUCKET}/*`],
-            Condition: { Null: { 's3:if-none-match': 'true' } },
-          },
-        ],
+    ),
+    nonCompliant: bucketPolicyExample(
+      denyExample('s3:GetObject', `${EXAMPLE_BUCKET_ARN}/*`, {
+        Null: { 's3:if-none-match': 'true' },
       }),
-    },
+    ),
   },
 };

@@ -1,6 +1,11 @@
-import { ServiceRule, Subject, statementName, statementsOf } from './rule';
-
-const BUCKET = 'arn:aws:s3:::example-bastion-prod-assets';
+import {
+  bucketPolicyExample,
+  denyExample,
+  EXAMPLE_BUCKET_ARN,
+  ServiceRule,
+  Subject,
+  statementProblems,
+} from './rule';
 
 /**
  * A bucket policy governs its own bucket and objects only: S3 refuses any other Resource
@@ -12,50 +17,20 @@ export const s3ResourceInBucket: ServiceRule = {
   page: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-policies.html',
   appliesTo: ['bucket-policy'],
   check(subject: Subject): string[] {
-    if (subject.kind !== 'bucket-policy') return [];
-    const problems: string[] = [];
-    const inBucket = (arn: string) => {
-      const match = /^arn:[a-z-]+:s3:::([^/]+)(\/.*)?$/.exec(arn);
-      return match !== null && match[1] === subject.bucket;
-    };
-    statementsOf(subject.json).forEach((s, i) => {
-      for (const resource of [...(s.Resource ?? []), ...(s.NotResource ?? [])]) {
-        if (!inBucket(resource)) {
-          problems.push(
-            `${statementName(s, i)}: ${resource} is not ${subject.bucket} or one of its objects`,
-          );
-        }
-      }
-    });
-    return problems;
+    const bucket = subject.kind === 'bucket-policy' ? subject.bucket : '';
+    const inBucket = (arn: string) => /^arn:[a-z-]+:s3:::([^/]+)(\/.*)?$/.exec(arn)?.[1] === bucket;
+    return statementProblems(subject, ['bucket-policy'], (s) =>
+      [...(s.Resource ?? []), ...(s.NotResource ?? [])]
+        .filter((resource) => !inBucket(resource))
+        .map((resource) => `${resource} is not ${bucket} or one of its objects`),
+    );
   },
   examples: {
-    compliant: {
-      kind: 'bucket-policy',
-      where: 'example',
-      bucket: 'example-bastion-prod-assets',
-      json: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          { Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [BUCKET, `${BUCKET}/*`] },
-        ],
-      }),
-    },
-    nonCompliant: {
-      kind: 'bucket-policy',
-      where: 'example',
-      bucket: 'example-bastion-prod-assets',
-      json: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Deny',
-            Principal: '*',
-            Action: 's3:*',
-            Resource: [BUCKET, 'arn:aws:s3:::example-bastion-prod-ledger/*'],
-          },
-        ],
-      }),
-    },
+    compliant: bucketPolicyExample(
+      denyExample('s3:*', [EXAMPLE_BUCKET_ARN, `${EXAMPLE_BUCKET_ARN}/*`]),
+    ),
+    nonCompliant: bucketPolicyExample(
+      denyExample('s3:*', [EXAMPLE_BUCKET_ARN, 'arn:aws:s3:::example-bastion-prod-ledger/*']),
+    ),
   },
 };
