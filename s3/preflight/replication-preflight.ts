@@ -37,7 +37,9 @@ export function foreignRulesOf(
   );
   return {
     bucket: source.name,
-    role: configuration?.Role,
+    // An S3-compatible server (Ceph RGW) answers an empty configuration instead of
+    // ReplicationConfigurationNotFoundError.
+    role: configuration?.Role || undefined,
     foreignRules: foreign.map((r) => ({
       id: r.ID ?? '(no id)',
       destination: r.Destination?.Bucket,
