@@ -392,7 +392,7 @@ describe('backup-bucket-drift compares recorded GetBucket* answers with the synt
     const live = asDeployed();
     const policy = JSON.parse(live.policy ?? '{}') as { Statement: Array<{ Sid: string }> };
     policy.Statement = policy.Statement.filter(
-      (s) => s.Sid !== 'DenyDestructiveActionsOutsideBackupAccount',
+      (s) => s.Sid !== 'DenyEverythingOutsideBackupAccountExceptReplicationAndBackfill',
     );
     const differences = bucketDifferences(declared(), {
       ...live,
@@ -412,7 +412,7 @@ describe('backup-bucket-drift compares recorded GetBucket* answers with the synt
       'bucket key: declared true, found false',
       'lifecycle rule expire-noncurrent-versions noncurrentDays: declared 30, found 1',
       'lifecycle rule added-by-hand is not declared by the stack',
-      'policy statement DenyDestructiveActionsOutsideBackupAccount is missing',
+      'policy statement DenyEverythingOutsideBackupAccountExceptReplicationAndBackfill is missing',
     ]);
   });
 });

@@ -376,7 +376,7 @@ if (!usingExternalEndpoint) {
       const harm = byProbe(report.results)['primary-cannot-harm'];
       expect(harm.status).toBe('FAIL');
       expect(harm.reason).toContain(
-        "s3:DeleteObjectVersion was ALLOWED (guardrail DenyDestructiveActionsOutsideBackupAccount missing; only the check's own replica version was at stake)",
+        "s3:DeleteObjectVersion was ALLOWED (guardrail DenyEverythingOutsideBackupAccountExceptReplicationAndBackfill missing; only the check's own replica version was at stake)",
       );
       expect(harm.reason).not.toContain('s3:GetObjectVersion');
       expect(harm.fix).toContain('redeploy the backup stack');

@@ -40,7 +40,7 @@ export async function probePrimaryCannotHarm(
   const attempts: Attempt[] = [
     {
       action: 's3:PutBucketVersioning',
-      guardrail: 'DenyDestructiveActionsOutsideBackupAccount',
+      guardrail: 'DenyEverythingOutsideBackupAccountExceptReplicationAndBackfill',
       harmless: 'versioning was already Enabled',
       send: () =>
         s3.send(
@@ -53,7 +53,7 @@ export async function probePrimaryCannotHarm(
     {
       // A version read: the key's latest entry may be the canary's delete marker by now.
       action: versionId === undefined ? 's3:GetObject' : 's3:GetObjectVersion',
-      guardrail: 'DenyObjectReadsOutsideBackupAccount',
+      guardrail: 'DenyEverythingOutsideBackupAccountExceptReplicationAndBackfill',
       harmless: 'a read of the canary',
       send: () =>
         s3.send(
@@ -69,7 +69,7 @@ export async function probePrimaryCannotHarm(
   if (versionId !== undefined) {
     attempts.push({
       action: 's3:DeleteObjectVersion',
-      guardrail: 'DenyDestructiveActionsOutsideBackupAccount',
+      guardrail: 'DenyEverythingOutsideBackupAccountExceptReplicationAndBackfill',
       harmless: "only the check's own replica version was at stake",
       send: () =>
         s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId })),
