@@ -47,6 +47,15 @@ export function serviceRuleSubjectsOf(stack: SynthesizedStack): Subject[] {
       subjects.push({ kind: 'key-policy', where: where('aws_kms_key', name), json: r.policy });
     }
   }
+  for (const [name, r] of Object.entries(resources.aws_cloudwatch_log_resource_policy ?? {})) {
+    if (typeof r.policy_document === 'string') {
+      subjects.push({
+        kind: 'log-resource-policy',
+        where: where('aws_cloudwatch_log_resource_policy', name),
+        json: r.policy_document,
+      });
+    }
+  }
   for (const [name, r] of Object.entries(resources.aws_cloudwatch_metric_alarm ?? {})) {
     subjects.push({
       kind: 'alarm',

@@ -44,7 +44,13 @@ describe.each(Object.keys(CONFIG_SHAPES))('the %s config shape, as synthesized',
 
   it('gives every rule something to check', () => {
     const kinds = new Set(subjects().map((s) => s.kind));
-    const expected = ['bucket-policy', 'trust-policy', 'role-inline-policies', 'alarm'];
+    const expected = [
+      'bucket-policy',
+      'trust-policy',
+      'role-inline-policies',
+      'log-resource-policy',
+      'alarm',
+    ];
     if (shape !== 'no-sse-kms') expected.push('key-policy');
     expect([...kinds].sort()).toEqual(expected.sort());
   });

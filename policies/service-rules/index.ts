@@ -2,6 +2,7 @@ import { alarmMetricDocumented } from './alarm-metric-documented';
 import { iamInlinePoliciesSize } from './iam-inline-policies-size';
 import { iamTrustPolicySize } from './iam-trust-policy-size';
 import { kmsKeyPolicySize } from './kms-key-policy-size';
+import { logsResourcePolicySize } from './logs-resource-policy-size';
 import { principalExistsAtApply } from './principal-exists-at-apply';
 import { ServiceRule, ServiceRuleFinding, Subject } from './rule';
 import { s3ActionAppliesToResource } from './s3-action-applies-to-resource';
@@ -22,6 +23,7 @@ export const SERVICE_RULES: readonly ServiceRule[] = [
   iamTrustPolicySize,
   iamInlinePoliciesSize,
   kmsKeyPolicySize,
+  logsResourcePolicySize,
   alarmMetricDocumented,
 ];
 

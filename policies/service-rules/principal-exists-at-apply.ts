@@ -16,9 +16,9 @@ export const principalExistsAtApply: ServiceRule = {
   summary:
     'IAM, S3 and KMS refuse a policy naming a principal that does not exist when it is written',
   page: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html',
-  appliesTo: ['bucket-policy', 'trust-policy', 'key-policy'],
+  appliesTo: ['bucket-policy', 'trust-policy', 'key-policy', 'log-resource-policy'],
   check(subject: Subject): string[] {
-    return statementProblems(subject, ['bucket-policy', 'trust-policy', 'key-policy'], (s) => {
+    return statementProblems(subject, principalExistsAtApply.appliesTo, (s) => {
       if (s.Principal === undefined || s.Principal === '*') return [];
       const namesPrincipalArn = conditionKeysOf(s).some(
         (k) => k.toLowerCase() === 'aws:principalarn',

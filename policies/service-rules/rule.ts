@@ -38,6 +38,13 @@ export interface KeyPolicySubject {
   readonly json: string;
 }
 
+/** A CloudWatch Logs resource policy, as PutResourcePolicy receives it. */
+export interface LogResourcePolicySubject {
+  readonly kind: 'log-resource-policy';
+  readonly where: string;
+  readonly json: string;
+}
+
 /** A metric an alarm reads: namespace, name, and the names of its dimensions. */
 export interface AlarmMetric {
   readonly namespace: string;
@@ -57,6 +64,7 @@ export type Subject =
   | TrustPolicySubject
   | RoleInlinePoliciesSubject
   | KeyPolicySubject
+  | LogResourcePolicySubject
   | AlarmSubject;
 
 export type SubjectKind = Subject['kind'];
