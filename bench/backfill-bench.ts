@@ -13,7 +13,6 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { startFaultProxy } from '../__tests__/support/fault-proxy';
 import { deleteBucket } from '../__tests__/support/s3-server';
@@ -71,19 +70,17 @@ async function timed(
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+export interface BackfillBenchOptions {
+  readonly objectCount: number;
+  readonly runs: number;
+  readonly skipDiffMemory: boolean;
+  /** Leave the local RGW running afterwards. */
+  readonly keepServer: boolean;
+}
+
 /** `npm run bench:backfill`: runs every tool on one data set and prints a Markdown report. */
-export async function benchBackfill(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      objects: { type: 'string', default: '5000' },
-      runs: { type: 'string', default: '3' },
-      'skip-diff-memory': { type: 'boolean', default: false },
-      'keep-server': { type: 'boolean', default: false },
-    },
-  });
-  const objectCount = Number(values.objects);
-  const runs = Number(values.runs);
+export async function benchBackfill(options: BackfillBenchOptions): Promise<void> {
+  const { objectCount, runs } = options;
   const external = Boolean(process.env.AWS_ENDPOINT_URL_S3);
   const serverEnv: Record<string, string> = {};
   const serverDir = process.env.S3_SERVER_DIR ?? join(tmpdir(), 's3-bastion-rgw');
@@ -239,7 +236,7 @@ export async function benchBackfill(argv: string[]): Promise<void> {
       `Speed-up of the backfill over \`aws s3 sync\` (defaults): ${(baseline / ours).toFixed(2)}x`,
     );
   }
-  if (!values['skip-diff-memory']) {
+  if (!options.skipDiffMemory) {
     for (const mode of [
       ['--keys', '100000'],
       ['--keys', '1000000'],
@@ -261,7 +258,7 @@ export async function benchBackfill(argv: string[]): Promise<void> {
   process.stdout.write(`${lines.join('\n')}\n`);
   rmSync(stateDir, { recursive: true, force: true });
   await deleteBucket(client, source);
-  if (!external && !serverWasRunning && !values['keep-server']) {
+  if (!external && !serverWasRunning && !options.keepServer) {
     execFileSync(join(ROOT, 'scripts', 'test-s3-server.sh'), ['stop']);
   }
 }

@@ -10,7 +10,6 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseArgs } from 'node:util';
 import { S3Client } from '@aws-sdk/client-s3';
 import { listObjects } from '../s3/listing/listing';
 import { verify } from '../s3/backfill/verify';
@@ -38,15 +37,12 @@ function page(bucket: string, startIndex: number, total: number): { xml: string;
 }
 
 /** `npm run bench:diff-memory`: prints one JSON line (see above). */
-export async function benchDiffMemory(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      keys: { type: 'string', default: '1000000' },
-      collect: { type: 'boolean', default: false },
-    },
-  });
-  const total = Number(values.keys);
+export async function benchDiffMemory(options: {
+  readonly keys: number;
+  /** The naive diff: both listings into memory first. */
+  readonly collect: boolean;
+}): Promise<void> {
+  const total = options.keys;
   const server = http.createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://x');
     const bucket = url.pathname.split('/')[1];
@@ -70,7 +66,7 @@ export async function benchDiffMemory(argv: string[]): Promise<void> {
   }, 500);
   const started = performance.now();
   let missing: number;
-  if (values.collect) {
+  if (options.collect) {
     const destination = new Set<string>();
     for await (const o of listObjects(client, { bucket: 'destination' })) destination.add(o.key);
     const source: string[] = [];
@@ -90,7 +86,7 @@ export async function benchDiffMemory(argv: string[]): Promise<void> {
   const step = Math.max(1, Math.floor(samples.length / 8));
   console.log(
     JSON.stringify({
-      mode: values.collect ? 'collect-then-compare' : 'streaming-merge',
+      mode: options.collect ? 'collect-then-compare' : 'streaming-merge',
       keysPerSide: total,
       missing,
       seconds: Number(((performance.now() - started) / 1000).toFixed(1)),

@@ -13,7 +13,6 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { InventoryRow } from '../s3/inventory/format';
 import { LocalReportStore } from '../s3/inventory/store';
 import { verifyInventory } from '../s3/inventory/verify-inventory';
@@ -108,21 +107,23 @@ async function measure(dir: string): Promise<void> {
   );
 }
 
-export async function benchInventoryVerify(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      rows: { type: 'string', default: '100000,1000000' },
-      format: { type: 'string', default: 'CSV,Parquet' },
-      dir: { type: 'string', default: join(tmpdir(), 's3-bastion-inventory-bench') },
-      measure: { type: 'string' },
-    },
-  });
-  if (values.measure !== undefined) return measure(values.measure);
-  for (const format of values.format.split(',') as ('CSV' | 'Parquet')[]) {
-    for (const rows of values.rows.split(',').map(Number)) {
-      const dir = join(values.dir, `${format}-${rows}`);
-      mkdirSync(values.dir, { recursive: true });
+export interface InventoryBenchOptions {
+  readonly rows: readonly number[];
+  readonly formats: readonly ('CSV' | 'Parquet')[];
+  /** Where the reports are generated. @default <tmp>/s3-bastion-inventory-bench */
+  readonly dir?: string;
+  /** Internal: measure the comparison of the reports in this folder (the child process). */
+  readonly measure?: string;
+}
+
+/** `npm run bench:inventory-verify`: one JSON line per format and size. */
+export async function benchInventoryVerify(options: InventoryBenchOptions): Promise<void> {
+  if (options.measure !== undefined) return measure(options.measure);
+  const root = options.dir ?? join(tmpdir(), 's3-bastion-inventory-bench');
+  for (const format of options.formats) {
+    for (const rows of options.rows) {
+      const dir = join(root, `${format}-${rows}`);
+      mkdirSync(root, { recursive: true });
       process.stderr.write(`generating ${format} reports of ${rows} rows per side in ${dir}\n`);
       await generate(dir, rows, format);
       const child = spawnSync(

@@ -20,10 +20,8 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { parseFlags, positiveIntegerFlag } from '../cli/args';
 import { forEachBounded } from '../s3/engine/pool';
-import { checkRestore } from '../s3/restore/restore';
-import { main as restoreMain } from '../scripts/restore';
+import { checkRestore } from '../s3/restore/check';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -40,16 +38,22 @@ async function emptyAndDelete(client: S3Client, bucket: string): Promise<void> {
   await client.send(new DeleteBucketCommand({ Bucket: bucket }));
 }
 
-/** `npm run bench:restore`: prints the timings as JSON; exit code 1 when the restore failed. */
-export async function benchRestore(argv: string[]): Promise<void> {
-  const values = parseFlags(argv, {
-    objects: { type: 'string' },
-    size: { type: 'string' },
-    concurrency: { type: 'string' },
-  });
-  const objects = positiveIntegerFlag(values.objects, 'objects', 3000);
-  const size = positiveIntegerFlag(values.size, 'size', 1024);
-  const concurrency = positiveIntegerFlag(values.concurrency, 'concurrency', 128);
+/** `npm run restore` in-process: argv and output streams in, exit code out. */
+export type RestoreMain = (
+  argv: readonly string[],
+  output: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
+) => Promise<number>;
+
+/**
+ * `npm run bench:restore`: prints the timings as JSON. Runs the restore command as a user would
+ * (`restoreMain`, handed in by the entry), then checks the target. True when the restore
+ * succeeded and the target matches the backup at the restore point.
+ */
+export async function benchRestore(
+  options: { readonly objects: number; readonly size: number; readonly concurrency: number },
+  restoreMain: RestoreMain,
+): Promise<boolean> {
+  const { objects, size, concurrency } = options;
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   if (!process.env.AWS_ENDPOINT_URL_S3) {
     const text = execFileSync(join(__dirname, '..', 'scripts', 'test-s3-server.sh'), ['start'], {
@@ -139,7 +143,7 @@ export async function benchRestore(argv: string[]): Promise<void> {
       verified: check.ok && check.matching === objects,
     };
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    if (code !== 0 || !result.verified) process.exitCode = 1;
+    return code === 0 && result.verified;
   } finally {
     rmSync(stateDir, { recursive: true, force: true });
     await emptyAndDelete(client, backup);

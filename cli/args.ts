@@ -1,26 +1,6 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UsageError } from '../s3/client/errors';
+import { UsageError } from './errors';
 
-/** Flags every S3 tool takes to reach its buckets. */
-export const CONNECTION_FLAGS = {
-  region: { type: 'string' },
-  'endpoint-url': { type: 'string' },
-  'role-arn': { type: 'string' },
-  json: { type: 'boolean', default: false },
-  help: { type: 'boolean', short: 'h', default: false },
-} as const satisfies ParseArgsConfig['options'];
-
-/** util.parseArgs, strict, with its errors turned into one-line usage errors. */
-export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(
-  argv: string[],
-  options: T,
-) {
-  try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-}
+/** Parsers of flag values: each names its flag in the error, so the message says what to fix. */
 
 export function requireFlag(value: string | undefined, flag: string): string {
   if (value === undefined || value === '') throw new UsageError(`missing required --${flag}`);
@@ -102,4 +82,32 @@ export function regionFlag(value: string | undefined, flag: string): string | un
     throw new UsageError(`--${flag} '${value}' is not a region name such as eu-west-1`);
   }
   return value;
+}
+
+/** An ISO 8601 date-time with an explicit zone: a bare local time would depend on the machine. */
+export function instantFlag(value: string | undefined, flag: string): Date {
+  const text = requireFlag(value, flag);
+  const iso =
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i.exec(text) !== null;
+  const date = new Date(text);
+  if (!iso || Number.isNaN(date.getTime())) {
+    throw new UsageError(
+      `--${flag} '${text}' is not an ISO 8601 time with a zone, such as 2025-03-01T12:00:00Z`,
+    );
+  }
+  return date;
+}
+
+/** One of a fixed set of words. */
+export function choiceFlag<T extends string>(
+  value: string | undefined,
+  flag: string,
+  choices: readonly T[],
+): T {
+  if (!choices.includes(value as T)) {
+    throw new UsageError(
+      `--${flag} must be ${choices.map((c) => `'${c}'`).join(' or ')}, got '${value}'`,
+    );
+  }
+  return value as T;
 }

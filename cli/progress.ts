@@ -1,5 +1,5 @@
 import { formatBytes, formatCount, formatDuration } from './format';
-import type { RunStats } from '../s3/engine/run-stats';
+import { RunStats } from '../s3/engine/run-stats';
 
 export interface ProgressOptions {
   readonly stream?: NodeJS.WriteStream;
@@ -68,5 +68,20 @@ export class ProgressReporter {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
     if (this.interactive) this.stream.write('\r\x1b[K');
+  }
+}
+
+/**
+ * Runs a copy with progress on stderr (unless `quiet`: --json or a dry run) and stops drawing
+ * before the caller prints its summary on stdout.
+ */
+export async function withProgress<T>(quiet: boolean, run: (stats: RunStats) => Promise<T>) {
+  const stats = new RunStats();
+  const progress = new ProgressReporter(stats);
+  if (!quiet) progress.start();
+  try {
+    return await run(stats);
+  } finally {
+    progress.stop();
   }
 }

@@ -1,64 +1,190 @@
-import { FatalS3Error, UsageError, describeS3Error } from '../s3/client/errors';
+import { parseArgs } from 'node:util';
+import { ConfigValidationError } from '../config/validate';
+import { describeS3Error, errorName, FatalS3Error } from '../s3/client/errors';
+import { CommandFailedError, InputError, UsageError } from './errors';
+import {
+  EXIT_AWS,
+  EXIT_INTERNAL,
+  EXIT_INTERRUPTED,
+  EXIT_OK,
+  EXIT_PROBLEM,
+  EXIT_USAGE,
+} from './exit-codes';
+import { type CommandHelp, type FlagSpec, type FlagSpecs, formatHelp } from './help';
+
+/**
+ * The one CLI runtime: every entry in scripts/ is a `Command` run by `runMain`. It parses the
+ * flags (util.parseArgs, strict), answers `--help` without running anything, and turns whatever
+ * the command throws into one line on stderr and the exit code of the table in exit-codes.ts.
+ */
 
 export interface Output {
   readonly stdout: NodeJS.WritableStream;
   readonly stderr: NodeJS.WritableStream;
 }
 
-export const EXIT_OK = 0;
-/** The run ended but something is not backed up (failed objects, verify found differences). */
-export const EXIT_INCOMPLETE = 1;
-export const EXIT_USAGE = 2;
-/** A run-ending S3 error: missing bucket, access denied, wrong region, bad credentials. */
-export const EXIT_S3_ERROR = 3;
-export const EXIT_INTERRUPTED = 130;
+export interface RunContext {
+  readonly output: Output;
+  /** Aborted by Ctrl-C / SIGTERM (interruptible commands), or by a test. */
+  readonly signal: AbortSignal;
+  /** The raw arguments: what a pass-through command hands on. */
+  readonly argv: readonly string[];
+}
 
-/** One line on stderr for an error, and the exit code it deserves. */
-export function reportError(tool: string, error: unknown, output: Output): number {
-  if (error instanceof UsageError) {
-    output.stderr.write(`${tool}: ${error.message} (see --help)\n`);
+type FlagValue<S extends FlagSpec> = S['type'] extends 'boolean' ? boolean : string;
+
+/** The parsed flags: a flag with a default always has a value. */
+export type FlagValues<F extends FlagSpecs> = {
+  readonly [K in keyof F]: F[K] extends { default: string | boolean }
+    ? FlagValue<F[K]>
+    : FlagValue<F[K]> | undefined;
+};
+
+export interface Command<F extends FlagSpecs> extends CommandHelp {
+  /** Prefixes every error line, e.g. `backfill: NoSuchBucket: ...`. */
+  readonly name: string;
+  readonly flags: F;
+  /**
+   * The first Ctrl-C aborts `signal` and the command winds down (copies in flight finish, the
+   * resume journal stays); a second one quits at once. Otherwise the first one quits at once.
+   */
+  readonly interruptible?: boolean;
+  /** Arguments go to another program unparsed (`--help` excepted). */
+  readonly passThrough?: boolean;
+  /** The flag of each library option, to name it in an InputError (`{ asOf: 'as-of' }`). */
+  readonly flagOf?: Readonly<Record<string, string>>;
+  run(values: FlagValues<F>, context: RunContext): Promise<number> | number;
+}
+
+const HELP_FLAG = {
+  help: { type: 'boolean', short: 'h', default: false, description: 'show this help and exit' },
+} as const satisfies FlagSpecs;
+
+/** The help text of a command, `--help` included among its flags. */
+export function helpOf(command: Command<FlagSpecs>): string {
+  return formatHelp({ ...command, flags: { ...command.flags, ...HELP_FLAG } });
+}
+
+function parseFlags(argv: readonly string[], flags: FlagSpecs): Record<string, unknown> {
+  // parseArgs takes only its own keys: the help texts stay out of its way.
+  const options = Object.fromEntries(
+    Object.entries(flags).map(([name, spec]) => [
+      name,
+      {
+        type: spec.type,
+        ...(spec.short === undefined ? {} : { short: spec.short }),
+        ...(spec.default === undefined ? {} : { default: spec.default }),
+      },
+    ]),
+  );
+  try {
+    return parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+const NETWORK_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EPIPE',
+  'CredentialsProviderError',
+  'TimeoutError',
+]);
+
+/** An error of AWS (a service response) or of reaching it, possibly wrapped as a cause. */
+function isAwsError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  if ('$metadata' in error || '$fault' in error || NETWORK_ERRORS.has(errorName(error))) {
+    return true;
+  }
+  return 'cause' in error && isAwsError(error.cause);
+}
+
+/** One line (several for a config) on stderr for an error, and its exit code. */
+export function reportError(
+  tool: string,
+  error: unknown,
+  output: Output,
+  flagOf: Readonly<Record<string, string>> = {},
+): number {
+  const write = (line: string) => output.stderr.write(`${tool}: ${line}\n`);
+  if (error instanceof InputError && error.option !== undefined && error.option in flagOf) {
+    write(`--${flagOf[error.option]}: ${error.message} (see --help)`);
     return EXIT_USAGE;
   }
-  if (error instanceof FatalS3Error) {
-    output.stderr.write(`${tool}: ${error.message}\n`);
-    return EXIT_S3_ERROR;
+  if (error instanceof UsageError || error instanceof InputError) {
+    write(`${error.message} (see --help)`);
+    return EXIT_USAGE;
   }
-  const line =
-    error instanceof Error && error.name === 'Error' ? error.message : describeS3Error(error);
-  output.stderr.write(`${tool}: ${line}\n`);
-  return EXIT_S3_ERROR;
-}
-
-/** Runs a CLI main and sets the exit code; an entry point's only statement. */
-export function runMain(main: () => Promise<number>): void {
-  main().then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(
-        `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      );
-      process.exitCode = 70;
-    },
+  if (error instanceof ConfigValidationError) {
+    write(error.message);
+    return EXIT_USAGE;
+  }
+  if (error instanceof CommandFailedError) {
+    write(error.message);
+    return EXIT_PROBLEM;
+  }
+  if (error instanceof FatalS3Error || (isAwsError(error) && errorName(error) === 'Error')) {
+    write((error as Error).message);
+    return EXIT_AWS;
+  }
+  if (isAwsError(error)) {
+    write(describeS3Error(error));
+    return EXIT_AWS;
+  }
+  write(
+    `internal error (a bug, please report it):\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
   );
+  return EXIT_INTERNAL;
 }
 
-/**
- * Runs a copying CLI main with Ctrl-C / SIGTERM handling: the first signal stops taking new work
- * (copies in flight finish, the resume journal stays), a second one quits at once.
- */
-export function runInterruptibleMain(
-  tool: string,
-  main: (signal: AbortSignal) => Promise<number>,
-): void {
+/** Runs a command on `argv` and returns its exit code; never throws. What tests call. */
+export async function runCommand<F extends FlagSpecs>(
+  command: Command<F>,
+  argv: readonly string[],
+  output: Output = process,
+  signal: AbortSignal = new AbortController().signal,
+): Promise<number> {
+  try {
+    const wantsHelp = argv.includes('--help') || argv.includes('-h');
+    if (command.passThrough && wantsHelp) {
+      output.stdout.write(helpOf(command));
+      return EXIT_OK;
+    }
+    const values = command.passThrough ? {} : parseFlags(argv, { ...command.flags, ...HELP_FLAG });
+    if (values.help === true) {
+      output.stdout.write(helpOf(command));
+      return EXIT_OK;
+    }
+    return await command.run(values as FlagValues<F>, { output, signal, argv });
+  } catch (error) {
+    return reportError(command.name, error, output, command.flagOf);
+  }
+}
+
+/** `(argv, output, signal) => exit code` of a command: what an entry exports for its tests. */
+export function commandMain<F extends FlagSpecs>(command: Command<F>) {
+  return (argv: readonly string[], output?: Output, signal?: AbortSignal) =>
+    runCommand(command, argv, output, signal);
+}
+
+/** An entry point's only statement: runs the command on process.argv and sets the exit code. */
+export function runMain<F extends FlagSpecs>(command: Command<F>): void {
   const stop = new AbortController();
   const onSignal = () => {
-    if (stop.signal.aborted) process.exit(EXIT_INTERRUPTED);
-    process.stderr.write(`\n${tool}: stopping after the copies in flight (again to quit now)\n`);
+    if (stop.signal.aborted || !command.interruptible) process.exit(EXIT_INTERRUPTED);
+    process.stderr.write(
+      `\n${command.name}: stopping after the copies in flight (again to quit now)\n`,
+    );
     stop.abort();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  runMain(() => main(stop.signal));
+  void runCommand(command, process.argv.slice(2), process, stop.signal).then((code) => {
+    process.exitCode = code;
+  });
 }

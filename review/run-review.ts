@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BastionConfig } from '../config';
+import type { ValidatedConfig } from '../config/validate';
 import { renderReport, reportPasses } from './report';
 import { reviewDocuments } from './review-documents';
 import { synthesizeForReview } from './synth-documents';
@@ -10,7 +10,7 @@ import { synthesizeForReview } from './synth-documents';
  * write `outdir`/SECURITY-REVIEW.md. Returns whether every invariant holds.
  */
 export async function runReview(
-  config: BastionConfig,
+  config: ValidatedConfig,
   outdir: string,
 ): Promise<{ ok: boolean; reportPath: string }> {
   mkdirSync(outdir, { recursive: true });

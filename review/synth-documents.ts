@@ -1,5 +1,5 @@
 import { App } from 'cdktf';
-import { BastionConfig } from '../config';
+import type { ValidatedConfig } from '../config/validate';
 import { Subject } from '../policies/service-rules';
 import { buildApp } from '../stacks/app';
 import {
@@ -10,11 +10,12 @@ import {
 import { serviceRuleSubjectsOf } from '../terraform/service-rule-subjects';
 
 /**
- * Synthesizes a config into `outdir` as `cdktf synth` does (scripts/cdktf-app.ts's wiring), then reads every
- * IAM document back out of the written cdk.tf.json files: the review proves what will be deployed.
+ * Synthesizes a config into `outdir` as `cdktf synth` does (scripts/cdktf-app.ts's wiring), then
+ * reads every IAM document back out of the written cdk.tf.json files: the review proves what will
+ * be deployed.
  */
 export function synthesizeDocuments(
-  config: BastionConfig,
+  config: ValidatedConfig,
   outdir: string,
 ): SynthesizedIamDocument[] {
   return synthesizeForReview(config, outdir).documents;
@@ -22,7 +23,7 @@ export function synthesizeDocuments(
 
 /** The IAM documents, and everything the service rules check, of a config synthesized. */
 export function synthesizeForReview(
-  config: BastionConfig,
+  config: ValidatedConfig,
   outdir: string,
 ): { documents: SynthesizedIamDocument[]; serviceRuleSubjects: Subject[] } {
   const app = new App({ outdir });

@@ -1,20 +1,29 @@
+// The cdktf app (cdktf.json `app`, run by `npm run synth`): load the config (BASTION_CONFIG or the
+// example), validate it before anything is written, build the stacks, synthesize.
 import { App } from 'cdktf';
+import { EXIT_OK } from '../cli/exit-codes';
+import { CONFIG_ENV, OUTDIR_ENV } from '../cli/help';
+import { type Command, runMain } from '../cli/runtime';
 import { loadConfig } from '../config';
+import { validateConfig } from '../config/validate';
 import { buildApp } from '../stacks/app';
-import { ConfigValidationError, validateConfig } from '../config/validate';
 
-// Wiring only: load the config (BASTION_CONFIG or the example), validate it, build the stacks,
-// synthesize.
+const command: Command<Record<never, never>> = {
+  name: 'cdktf-app',
+  usage: 'npm run synth (cdktf runs this app: npx tsx scripts/cdktf-app.ts)',
+  description:
+    'Synthesizes one Terraform stack per account and region of the config into CDKTF_OUTDIR. A config with mistakes writes nothing and lists every mistake.',
+  flags: {},
+  env: [CONFIG_ENV, OUTDIR_ENV],
+  problem: 'not used',
+  run() {
+    // Validated before the App exists: the App creates its output directory.
+    const config = validateConfig(loadConfig());
+    const app = new App();
+    buildApp(app, config);
+    app.synth();
+    return EXIT_OK;
+  },
+};
 
-const config = loadConfig();
-try {
-  // Before the App exists: a bad config writes no stack output at all.
-  validateConfig(config);
-} catch (error) {
-  if (!(error instanceof ConfigValidationError)) throw error;
-  console.error(error.message);
-  process.exit(1);
-}
-const app = new App();
-buildApp(app, config);
-app.synth();
+runMain(command);

@@ -1,20 +1,44 @@
+// `npm run synth`: the cdktf CLI with a Terraform CLI config that exists. Where TF_CLI_CONFIG_FILE
+// names a missing file, Terraform (which cdktf runs to probe versions) warns on every call; a
+// user's own existing config is left alone.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { CommandFailedError } from '../cli/errors';
+import { CONFIG_ENV, OUTDIR_ENV, TERRAFORM_ENV } from '../cli/help';
+import { type Command, runMain } from '../cli/runtime';
 import { userCliConfigExists, writeCliConfig } from '../terraform/cli-config';
 
-// Runs the cdktf CLI with a Terraform CLI config that exists: where TF_CLI_CONFIG_FILE names a
-// missing file, Terraform (which cdktf runs to probe versions) warns on every call. A user's own
-// existing config is left alone. Usage: tsx scripts/cdktf.ts synth [cdktf args...]
-const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: '1' };
-if (!userCliConfigExists(env)) {
-  const file = join(process.cwd(), 'node_modules', '.cache', 's3-bastion-backup', 'terraform.tfrc');
-  env.TF_CLI_CONFIG_FILE = writeCliConfig(file).file;
-}
-const child = spawn('cdktf', process.argv.slice(2), { env, stdio: 'inherit' });
-child.on('error', (error) => {
-  console.error(`cannot run cdktf: ${error.message}`);
-  process.exitCode = 1;
-});
-child.on('close', (code) => {
-  process.exitCode = code ?? 1;
-});
+const command: Command<Record<never, never>> = {
+  name: 'cdktf',
+  usage: 'npm run synth [-- <cdktf synth flags>]   (tsx scripts/cdktf.ts <cdktf command> [args])',
+  description:
+    'Runs the cdktf CLI (npx cdktf <command> --help lists its own flags), which runs the app scripts/cdktf-app.ts. Off a terminal (CI, a log file) it prints its result once instead of redrawing a spinner.',
+  flags: {},
+  env: [CONFIG_ENV, OUTDIR_ENV, ...TERRAFORM_ENV],
+  problem: 'cdktf failed (its message is above); a bad config lists every mistake',
+  passThrough: true,
+  run(_values, { argv }) {
+    const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: '1' };
+    if (!userCliConfigExists(env)) {
+      const file = join(
+        process.cwd(),
+        'node_modules',
+        '.cache',
+        's3-bastion-backup',
+        'terraform.tfrc',
+      );
+      env.TF_CLI_CONFIG_FILE = writeCliConfig(file).file;
+    }
+    // cdktf's terminal UI redraws its spinner ~10 times a second; in CI mode it prints the end.
+    if (!process.stdout.isTTY) env.CI ??= '1';
+    const child = spawn('cdktf', [...argv], { env, stdio: 'inherit' });
+    return new Promise<number>((done, fail) => {
+      child.on('error', (error) =>
+        fail(new CommandFailedError(`cannot run cdktf: ${error.message}`)),
+      );
+      child.on('close', (code) => done(code ?? 1));
+    });
+  },
+};
+
+runMain(command);

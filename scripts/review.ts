@@ -1,35 +1,29 @@
+// `npm run review`: the security review of what `npm run synth` would deploy (review/).
 import { resolve } from 'node:path';
+import { EXIT_OK, EXIT_PROBLEM } from '../cli/exit-codes';
+import { CONFIG_ENV, OUTDIR_ENV } from '../cli/help';
+import { type Command, runMain } from '../cli/runtime';
 import { loadConfig } from '../config';
-import { ConfigValidationError, validateConfig } from '../config/validate';
+import { validateConfig } from '../config/validate';
 import { runReview } from '../review/run-review';
 
-// `npm run review`: the security review of what `npm run synth` would deploy.
-
-async function main(): Promise<number> {
-  const config = loadConfig();
-  try {
-    validateConfig(config);
-  } catch (error) {
-    if (!(error instanceof ConfigValidationError)) throw error;
-    console.error(error.message);
-    return 2;
-  }
-  const { ok, reportPath } = await runReview(
-    config,
-    resolve(process.env.CDKTF_OUTDIR ?? 'cdktf.out'),
-  );
-  console.log(
-    `${ok ? 'Every invariant holds' : 'FINDINGS: an invariant fails'}; report: ${reportPath}`,
-  );
-  return ok ? 0 : 1;
-}
-
-main().then(
-  (code) => {
-    process.exitCode = code;
+const command: Command<Record<never, never>> = {
+  name: 'review',
+  usage: 'npm run review',
+  description:
+    'Synthesizes the stacks, reads every IAM document back from the output, evaluates every actor and S3 action against them with an IAM policy evaluator and writes SECURITY-REVIEW.md next to the stacks.',
+  flags: {},
+  env: [CONFIG_ENV, OUTDIR_ENV],
+  problem: 'an invariant fails (the findings are in the report)',
+  async run(_values, { output }) {
+    const config = validateConfig(loadConfig());
+    const outdir = resolve(process.env.CDKTF_OUTDIR ?? 'cdktf.out');
+    const { ok, reportPath } = await runReview(config, outdir);
+    output.stdout.write(
+      `${ok ? 'Every invariant holds' : 'FINDINGS: an invariant fails'}; report: ${reportPath}\n`,
+    );
+    return ok ? EXIT_OK : EXIT_PROBLEM;
   },
-  (error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  },
-);
+};
+
+runMain(command);

@@ -1,26 +1,32 @@
-import { parseArgs } from 'node:util';
+// `npm run synth:hcl`: `cdktf synth --hcl`, cleaned into the HCL a person would write and
+// `terraform fmt` formatted (terraform/hcl.ts).
+import { EXIT_OK } from '../cli/exit-codes';
+import { CONFIG_ENV, TERRAFORM_ENV } from '../cli/help';
+import { type Command, runMain } from '../cli/runtime';
 import { synthesizeHcl } from '../terraform/hcl';
 
-// `cdktf synth --hcl`, cleaned into the HCL a person would write and `terraform fmt` formatted:
-// valid on its own, for reviewers and for ejecting from CDKTF.
-const usage = `usage: tsx scripts/synth-hcl.ts [--outdir cdktf.out]`;
+const FLAGS = {
+  outdir: {
+    type: 'string',
+    default: 'cdktf.out',
+    value: 'DIR',
+    description: 'where the stacks go (default cdktf.out)',
+  },
+} as const;
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      outdir: { type: 'string', default: 'cdktf.out' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  if (values.help) {
-    console.log(usage);
-    return;
-  }
-  const files = await synthesizeHcl({ projectDir: process.cwd(), outdir: values.outdir });
-  for (const file of files) console.log(`wrote ${file}`);
-}
+const command: Command<typeof FLAGS> = {
+  name: 'synth:hcl',
+  usage: 'npm run synth:hcl -- [--outdir cdktf.out]',
+  description:
+    'Synthesizes the stacks as HCL (stacks/<stack>/cdk.tf), valid on its own: for reviewers and for ejecting from CDKTF.',
+  flags: FLAGS,
+  env: [CONFIG_ENV, ...TERRAFORM_ENV],
+  problem: 'terraform fmt refused the output',
+  async run(values, { output }) {
+    const files = await synthesizeHcl({ projectDir: process.cwd(), outdir: values.outdir });
+    for (const file of files) output.stdout.write(`wrote ${file}\n`);
+    return EXIT_OK;
+  },
+};
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exitCode = 1;
-});
+runMain(command);

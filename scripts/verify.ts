@@ -1,67 +1,40 @@
-/**
- * Checks that the backup bucket holds every object of the source with the same size. Thin entry
- * over s3/backfill/verify.ts; exit 0 only when nothing is missing or different.
- *
- *   npm run verify -- --source <bucket> --destination <bucket> [--prefix P] [--role-arn ARN]
- *     [--source-region R] [--destination-region R] [--endpoint-url URL] [--json]
- */
-import {
-  bucketFlag,
-  CONNECTION_FLAGS,
-  parseFlags,
-  positiveIntegerFlag,
-  regionFlag,
-  roleArnFlag,
-  urlFlag,
-} from '../cli/args';
-import { EXIT_INCOMPLETE, EXIT_OK, type Output, reportError, runMain } from '../cli/runtime';
+// `npm run verify`: does the backup bucket hold every source object? (s3/backfill/verify.ts)
+import { bucketFlag, positiveIntegerFlag, regionFlag, roleArnFlag, urlFlag } from '../cli/args';
+import { EXIT_OK, EXIT_PROBLEM } from '../cli/exit-codes';
+import { CONNECTION_FLAGS, maxKeysFlag, SOURCE_DESTINATION_FLAGS } from '../cli/flags';
+import { inventoryVerifyCommand } from '../cli/inventory-verify';
+import { AWS_ENV } from '../cli/help';
+import { type Command, type Output, runCommand, runMain } from '../cli/runtime';
+import { verifyReportText } from '../cli/summary';
 import {
   describeBucketRegions,
   locateBuckets,
   RegionalS3Clients,
 } from '../s3/client/bucket-regions';
-import { formatBytes, formatCount } from '../cli/format';
 import { verify } from '../s3/backfill/verify';
-import { inventoryVerifyMain } from '../s3/inventory/verify-command';
-
-const USAGE = `usage: npm run verify -- --source <bucket> --destination <bucket> [options]
-
-Lists both buckets once, in one streaming merge, and reports counts and bytes on both sides and
-the keys missing from the destination or different in size. Exit 0 only when the destination
-holds every source object.
-
-  --prefix P            only keys under P
-  --role-arn ARN        assume this role first
-  --source-region R     region of --source; --destination-region R: of --destination.
-                        Without them each bucket's region is looked up (HeadBucket) and each
-                        listing goes to its bucket's region
-  --region R            where look-ups go, and the region of a bucket whose server names none
-                        (default: AWS_REGION / profile, else us-east-1)
-  --endpoint-url URL    an S3-compatible endpoint (default: AWS_ENDPOINT_URL_S3)
-  --max-keys N          keys of each kind to print (default 1000; counts are always complete)
-  --json                print the report as JSON
-  --inventory           compare the newest S3 Inventory reports instead of listing the buckets
-                        (see npm run verify -- --inventory --help)
-`;
 
 const FLAGS = {
+  ...SOURCE_DESTINATION_FLAGS,
   ...CONNECTION_FLAGS,
-  source: { type: 'string' },
-  destination: { type: 'string' },
-  'source-region': { type: 'string' },
-  'destination-region': { type: 'string' },
-  prefix: { type: 'string', default: '' },
-  'max-keys': { type: 'string' },
+  ...maxKeysFlag(1000),
+  inventory: {
+    type: 'boolean',
+    default: false,
+    description:
+      'compare the newest S3 Inventory reports instead of listing the buckets (npm run verify -- --inventory --help)',
+  },
 } as const;
 
-export async function main(argv: string[], output: Output = process): Promise<number> {
-  if (argv.includes('--inventory')) return inventoryVerifyMain(argv, output);
-  try {
-    const values = parseFlags(argv, FLAGS);
-    if (values.help) {
-      output.stdout.write(USAGE);
-      return EXIT_OK;
-    }
+export const verifyCommand: Command<typeof FLAGS> = {
+  name: 'verify',
+  usage: 'npm run verify -- --source <bucket> --destination <bucket> [options]',
+  description:
+    'Lists both buckets once, in one streaming merge, and reports counts and bytes on both sides and the keys missing from the destination or different in size.',
+  flags: FLAGS,
+  env: AWS_ENV,
+  problem: 'the destination lacks source objects or holds them with another size',
+  flagOf: { destinationBucket: 'destination' },
+  async run(values, { output }) {
     const source = bucketFlag(values.source, 'source');
     const destination = bucketFlag(values.destination, 'destination');
     const client = new RegionalS3Clients({
@@ -74,7 +47,6 @@ export async function main(argv: string[], output: Output = process): Promise<nu
       roleArn: roleArnFlag(values['role-arn'], 'role-arn'),
       maxSockets: 4,
     });
-    const maxKeys = positiveIntegerFlag(values['max-keys'], 'max-keys', 1000);
     await locateBuckets(client, [source, destination]);
     if (!values.json) output.stderr.write(describeBucketRegions('verify', client.regions()));
     const report = await verify({
@@ -82,34 +54,23 @@ export async function main(argv: string[], output: Output = process): Promise<nu
       sourceBucket: source,
       destinationBucket: destination,
       prefix: values.prefix,
-      maxKeysReported: maxKeys,
+      maxKeysReported: positiveIntegerFlag(values['max-keys'], 'max-keys', 1000),
     });
-    if (values.json) {
-      output.stdout.write(
-        `${JSON.stringify({ sourceBucket: source, destinationBucket: destination, prefix: values.prefix, ...report })}\n`,
-      );
-    } else {
-      const lines = [
-        `source       s3://${source}/${values.prefix}: ${formatCount(report.source.objects)} objects, ${formatBytes(report.source.bytes)}`,
-        `destination  s3://${destination}/${values.prefix}: ${formatCount(report.destination.objects)} objects, ${formatBytes(report.destination.bytes)}`,
-        `missing in destination: ${formatCount(report.missing.count)}`,
-        ...report.missing.keys.map((key) => `  missing ${JSON.stringify(key)}`),
-        `different size: ${formatCount(report.sizeDiffers.count)}`,
-        ...report.sizeDiffers.keys.map(
-          (d) =>
-            `  size ${JSON.stringify(d.key)}: source ${d.sourceSize}, destination ${d.destinationSize}`,
-        ),
-        `only in destination (not an error): ${formatCount(report.extra.count)}`,
-        report.ok
-          ? 'OK: the destination holds every source object'
-          : 'FAILED: the destination does not hold every source object',
-      ];
-      output.stdout.write(lines.join('\n') + '\n');
-    }
-    return report.ok ? EXIT_OK : EXIT_INCOMPLETE;
-  } catch (error) {
-    return reportError('verify', error, output);
-  }
-}
+    output.stdout.write(
+      values.json
+        ? `${JSON.stringify({ sourceBucket: source, destinationBucket: destination, prefix: values.prefix, ...report })}\n`
+        : verifyReportText(source, destination, values.prefix, report),
+    );
+    return report.ok ? EXIT_OK : EXIT_PROBLEM;
+  },
+};
 
-if (require.main === module) runMain(() => main(process.argv.slice(2)));
+/** `--inventory` switches to the comparison of S3 Inventory reports, with flags of its own. */
+export const main = (argv: readonly string[], output?: Output, signal?: AbortSignal) =>
+  argv.includes('--inventory')
+    ? runCommand(inventoryVerifyCommand, argv, output, signal)
+    : runCommand(verifyCommand, argv, output, signal);
+if (require.main === module) {
+  if (process.argv.includes('--inventory')) runMain(inventoryVerifyCommand);
+  else runMain(verifyCommand);
+}

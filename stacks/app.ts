@@ -1,23 +1,21 @@
 import { App } from 'cdktf';
-import { BastionConfig } from '../config';
-import { validateConfig } from '../config/validate';
+import type { ValidatedConfig } from '../config/validate';
 import { BackupStack } from './backup-stack';
 import { PrimaryStack } from './primary-stack';
 import { planStacks } from './topology';
 
 /**
- * Validates the config (every problem at once, before anything is built) and adds one stack per
- * account and region. Primary stacks depend on the backup stacks: S3 rejects a replication rule
+ * Adds one stack per account and region of a validated config (validateConfig reports every
+ * problem at once, before anything is built). Primary stacks depend on the backup stacks: S3 rejects a replication rule
  * whose destination bucket is missing or unversioned, so `cdktf deploy '*'` applies backups first.
  */
 export function buildApp(
   app: App,
-  config: BastionConfig,
+  config: ValidatedConfig,
 ): {
   backup: BackupStack[];
   primary: PrimaryStack[];
 } {
-  validateConfig(config);
   const plans = planStacks(config);
   const backup = plans.backup.map((plan) => new BackupStack(app, { config, plan }));
   const primary = plans.primary.map((plan) => new PrimaryStack(app, { config, plan }));

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { InputError } from '../cli/errors';
 
 /**
  * A Terraform CLI configuration of our own: the machine's filesystem provider mirror when it has
@@ -101,7 +102,7 @@ export function findProviderMirror(
   const explicit = env[MIRROR_ENV];
   if (explicit) {
     if (mirroredProviders(explicit).length === 0) {
-      throw new Error(`${MIRROR_ENV}=${explicit} holds no provider under ${MIRROR_HOST}/`);
+      throw new InputError(`${MIRROR_ENV}=${explicit} holds no provider under ${MIRROR_HOST}/`);
     }
     return explicit;
   }

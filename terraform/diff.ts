@@ -11,6 +11,7 @@ import {
   readSynthesizedStacks,
 } from './synthesized';
 import { synthesizeProject } from './synth';
+import { CommandFailedError, InputError } from '../cli/errors';
 
 /**
  * The PR summary: what two syntheses (a base ref and the working tree) differ in, per stack in
@@ -330,7 +331,9 @@ export function renderMarkdown(diff: SynthesisDiff, options: { title?: string } 
 function git(cwd: string, args: readonly string[]): string {
   const result = spawnSync('git', [...args], { cwd, encoding: 'utf8' });
   if (result.status !== 0) {
-    throw new Error(`git ${args.join(' ')} failed in ${cwd}:\n${result.stderr || result.stdout}`);
+    throw new CommandFailedError(
+      `git ${args.join(' ')} failed in ${cwd}:\n${result.stderr || result.stdout}`,
+    );
   }
   return result.stdout;
 }
@@ -345,7 +348,16 @@ export async function diffAgainstRef(options: {
   env?: NodeJS.ProcessEnv;
 }): Promise<SynthesisDiff> {
   const repoDir = resolve(options.repoDir);
-  const commit = git(repoDir, ['rev-parse', '--verify', `${options.base}^{commit}`]).trim();
+  const commit = spawnSync(
+    'git',
+    ['rev-parse', '--verify', '--quiet', `${options.base}^{commit}`],
+    {
+      cwd: repoDir,
+      encoding: 'utf8',
+    },
+  ).stdout.trim();
+  if (commit === '')
+    throw new InputError(`'${options.base}' names no commit in ${repoDir}`, 'base');
   const temp = mkdtempSync(join(tmpdir(), 'bastion-diff-'));
   const worktree = join(temp, 'base');
   try {

@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { writeCliConfig } from './cli-config';
 import { synthesizeProject, synthesizedStackFiles } from './synth';
 import { runTerraform, terraformEnv } from './terraform';
+import { InputError } from '../cli/errors';
 
 /**
  * cdktf 0.21's `synth --hcl` writes HCL that Terraform accepts only with deprecation warnings and
@@ -65,7 +66,7 @@ export async function postProcessHcl(outdir: string, env?: NodeJS.ProcessEnv): P
     .map((s) => s.file)
     .filter((f) => f.endsWith('.tf'));
   if (files.length === 0)
-    throw new Error(`no cdk.tf under ${outdir}/stacks: synthesize with --hcl`);
+    throw new InputError(`no cdk.tf under ${outdir}/stacks: synthesize with --hcl`);
   const own = env === undefined ? mkdtempSync(join(tmpdir(), 'bastion-tfrc-')) : undefined;
   const terraform = env ?? quietEnv(own as string);
   const fmt = (file: string) =>

@@ -1,5 +1,6 @@
 import { PlanJson, PlanSummary, TerraformWorkspace, ValidateResult } from './workspace';
 import { synthesizedStackFiles } from './synth';
+import { CommandFailedError } from '../cli/errors';
 
 /** One stack's offline run: validate, plan and the plan as JSON. */
 export interface OfflineStackResult {
@@ -31,7 +32,7 @@ export async function planOffline(
     await stack.init();
     const validate = await stack.validate();
     if (!validate.valid) {
-      throw new Error(
+      throw new CommandFailedError(
         `terraform validate rejects stack ${name}:\n${validate.diagnostics
           .map((d) => `  ${d.severity}: ${d.summary}${d.detail ? ` (${d.detail})` : ''}`)
           .join('\n')}`,

@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { CommandFailedError, InputError } from '../cli/errors';
+import { EXIT_USAGE } from '../cli/exit-codes';
 
 /**
  * Synthesizing a project checkout the way `cdktf synth` does (its cdktf.json `app` command with
@@ -18,7 +20,7 @@ export async function synthesizeProject(options: {
     app?: string;
     context?: Record<string, unknown>;
   };
-  if (!cdktfJson.app) throw new Error(`${projectDir}/cdktf.json names no app command`);
+  if (!cdktfJson.app) throw new InputError(`${projectDir}/cdktf.json names no app command`);
   const env: NodeJS.ProcessEnv = {
     ...(options.env ?? process.env),
     CHECKPOINT_DISABLE: '1',
@@ -38,13 +40,10 @@ export async function synthesizeProject(options: {
     child.stderr.on('data', (b: Buffer) => output.push(b));
     child.on('error', fail);
     child.on('close', (code) => {
+      const message = `synthesis (${cdktfJson.app}) in ${projectDir} exited with ${code}:\n${Buffer.concat(output).toString('utf8')}`;
       if (code === 0) done();
-      else
-        fail(
-          new Error(
-            `synthesis (${cdktfJson.app}) in ${projectDir} exited with ${code}:\n${Buffer.concat(output).toString('utf8')}`,
-          ),
-        );
+      // The app exits with 2 on a bad config (cli/exit-codes.ts): an input error here too.
+      else fail(code === EXIT_USAGE ? new InputError(message) : new CommandFailedError(message));
     });
   });
 }
@@ -54,7 +53,9 @@ export function synthesizedStackFiles(
   outdir: string,
 ): Array<{ name: string; dir: string; file: string }> {
   const stacksDir = join(outdir, 'stacks');
-  if (!existsSync(stacksDir)) throw new Error(`${stacksDir} does not exist: nothing synthesized`);
+  if (!existsSync(stacksDir)) {
+    throw new InputError(`${stacksDir} does not exist: nothing synthesized`);
+  }
   return readdirSync(stacksDir)
     .sort()
     .flatMap((name) => {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PolicyDocument } from '../policies/document';
+import { InputError } from '../cli/errors';
 
 /**
  * Reading what `cdktf synth` wrote: the review and the PR diff work on the synthesized JSON, so
@@ -33,7 +34,7 @@ export interface SynthesizedIamDocument {
 export function readSynthesizedStacks(outdir: string): SynthesizedStack[] {
   const stacksDir = join(outdir, 'stacks');
   if (!existsSync(stacksDir)) {
-    throw new Error(`${stacksDir} does not exist: run \`npm run synth\` first`);
+    throw new InputError(`${stacksDir} does not exist: run \`npm run synth\` first`);
   }
   return readdirSync(stacksDir)
     .filter((name) => existsSync(join(stacksDir, name, 'cdk.tf.json')))

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { CommandFailedError } from '../cli/errors';
 
 /** Running the terraform binary: async, output collected, with an environment of our own. */
 
@@ -8,7 +9,8 @@ export interface RunResult {
   readonly stderr: string;
 }
 
-export class TerraformError extends Error {
+/** Terraform exited non-zero: a refused plan or config, exit 1 in the CLI. */
+export class TerraformError extends CommandFailedError {
   constructor(
     public readonly args: readonly string[],
     public readonly result: RunResult,

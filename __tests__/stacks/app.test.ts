@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { App } from 'cdktf';
 import { BastionConfig, exampleConfig } from '../../config';
 import { buildApp } from '../../stacks/app';
-import { ConfigValidationError } from '../../config/validate';
+import { ConfigValidationError, validateConfig } from '../../config/validate';
 import { configWith, findResource, synthesize } from '../support/synth';
 
 const root = join(__dirname, '..', '..');
@@ -35,7 +35,7 @@ describe('the app', () => {
   it('makes every primary stack depend on every backup stack, so deploy applies backups first', () => {
     const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'bastion-deps-')) });
     try {
-      const { backup, primary } = buildApp(app, multiRegion);
+      const { backup, primary } = buildApp(app, validateConfig(multiRegion));
       expect(backup.map((s) => s.node.id)).toEqual(['backup-us-west-2', 'backup-eu-central-1']);
       expect(primary.map((s) => s.node.id)).toEqual(['primary-us-east-1', 'primary-eu-west-1']);
       for (const stack of primary) {
@@ -124,7 +124,7 @@ describe('the app', () => {
         env: { ...process.env, BASTION_CONFIG: configPath, CDKTF_OUTDIR: outdir },
         encoding: 'utf8',
       });
-      expect(run.status).toBe(1);
+      expect(run.status).toBe(2);
       expect(run.stderr).toContain('The config has 4 problems');
       expect(run.stderr).toContain('primary.accountId = "1": must be exactly 12 digits');
       expect(run.stderr).toContain('backup.accountId = "2": must be exactly 12 digits');
@@ -138,9 +138,9 @@ describe('the app', () => {
   it('adds no stack to an app when the config is invalid', () => {
     const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'bastion-bad-app-')) });
     try {
-      expect(() => buildApp(app, configWith({ primary: { accountId: '1' } }))).toThrow(
-        ConfigValidationError,
-      );
+      expect(() =>
+        buildApp(app, validateConfig(configWith({ primary: { accountId: '1' } }))),
+      ).toThrow(ConfigValidationError);
       expect(app.node.children).toEqual([]);
     } finally {
       rmSync(app.outdir, { recursive: true, force: true });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'cdktf';
 import { exampleConfig } from '../../config';
-import { findConfigProblems } from '../../config/validate';
+import { findConfigProblems, validateConfig } from '../../config/validate';
 import { inventoryBucketName } from '../../policies/arns';
 import { buildApp } from '../../stacks/app';
 import { TerraformWorkspace } from '../../terraform/workspace';
@@ -151,7 +151,7 @@ describe('S3 Inventory in the stacks', () => {
     // and each offline plan costs half a minute on two cores.
     it('validates and plans the backup stack with the inventory on', async () => {
       const app = new App({ outdir });
-      buildApp(app, withInventory);
+      buildApp(app, validateConfig(withInventory));
       app.synth();
       for (const name of ['backup-us-west-2']) {
         const stack = workspace.addStack(

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { App } from 'cdktf';
 import { BastionConfig, exampleConfig } from '../../config';
 import { buildApp } from '../../stacks/app';
+import { validateConfig } from '../../config/validate';
 
 /** A Terraform JSON resource block keyed by resource type, then by name. */
 export type TerraformJson = {
@@ -25,7 +26,7 @@ export function synthesize(config: BastionConfig = exampleConfig): Synthesized {
   const outdir = mkdtempSync(join(tmpdir(), 'bastion-synth-'));
   try {
     const app = new App({ outdir, skipValidation: false });
-    buildApp(app, config);
+    buildApp(app, validateConfig(config));
     app.synth();
     const stacksDir = join(outdir, 'stacks');
     const stacks: Record<string, TerraformJson> = {};

@@ -6,6 +6,7 @@ import { App } from 'cdktf';
 import { BastionConfig, exampleConfig } from '../../config';
 import { buildApp } from '../../stacks/app';
 import { diffAgainstRef, diffSynthesized, renderMarkdown } from '../../terraform/diff';
+import { validateConfig } from '../../config/validate';
 
 const temp = mkdtempSync(join(tmpdir(), 'bastion-diff-test-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
@@ -13,7 +14,7 @@ afterAll(() => rmSync(temp, { recursive: true, force: true }));
 function synth(name: string, config: BastionConfig = exampleConfig): string {
   const outdir = join(temp, name);
   const app = new App({ outdir });
-  buildApp(app, config);
+  buildApp(app, validateConfig(config));
   app.synth();
   return outdir;
 }

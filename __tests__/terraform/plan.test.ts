@@ -17,6 +17,7 @@ import { OfflineStackResult, planOffline } from '../../terraform/plan-offline';
 import { postProcessHcl } from '../../terraform/hcl';
 import { terraformEnv } from '../../terraform/terraform';
 import { PlanJson, TerraformWorkspace, plannedValues } from '../../terraform/workspace';
+import { validateConfig } from '../../config/validate';
 
 // Real Terraform, offline: the example config's stacks go through terraform init, validate, plan
 // and show -json with hashicorp/aws 5.100.0 (from the machine's provider mirror where it has one).
@@ -42,7 +43,7 @@ describe('terraform validate and plan, offline, for every stack of the example c
 
   beforeAll(async () => {
     const app = new App({ outdir });
-    buildApp(app, exampleConfig);
+    buildApp(app, validateConfig(exampleConfig));
     app.synth();
     const list = await planOffline(outdir, workspace);
     results = Object.fromEntries(list.map((r) => [r.stack, r]));
@@ -51,7 +52,7 @@ describe('terraform validate and plan, offline, for every stack of the example c
     process.env.SYNTH_HCL_OUTPUT = 'true';
     try {
       const hclApp = new App({ outdir: hclOutdir, hclOutput: true });
-      buildApp(hclApp, exampleConfig);
+      buildApp(hclApp, validateConfig(exampleConfig));
       hclApp.synth();
     } finally {
       delete process.env.SYNTH_HCL_OUTPUT;
@@ -257,7 +258,10 @@ describe('terraform validate and plan, offline, for every stack of the example c
   it('plans Object Lock with its default retention, and the alarms, topic and notifications', async () => {
     const lockedOutdir = join(workspace.root, 'synth-locked');
     const app = new App({ outdir: lockedOutdir });
-    buildApp(app, { ...exampleConfig, objectLock: { mode: 'COMPLIANCE', days: 30 } });
+    buildApp(
+      app,
+      validateConfig({ ...exampleConfig, objectLock: { mode: 'COMPLIANCE', days: 30 } }),
+    );
     app.synth();
     const file = join(lockedOutdir, 'stacks', 'backup-us-west-2', 'cdk.tf.json');
     const stack = workspace.addStack('backup-us-west-2-locked', [file], { offline: true });

@@ -7,12 +7,13 @@ import { backupBucketPolicy } from '../../policies/backup-bucket-policy';
 import { replicationRolePolicy } from '../../policies/replication-role';
 import { buildApp } from '../../stacks/app';
 import { iamDocumentsOf, readSynthesizedStacks } from '../../terraform/synthesized';
+import { validateConfig } from '../../config/validate';
 
 describe('reading IAM documents back from cdktf.out', () => {
   const outdir = mkdtempSync(join(tmpdir(), 'bastion-read-'));
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
   const app = new App({ outdir });
-  buildApp(app, exampleConfig);
+  buildApp(app, validateConfig(exampleConfig));
   app.synth();
   const documents = readSynthesizedStacks(outdir).flatMap(iamDocumentsOf);
 

@@ -333,9 +333,17 @@ export function findConfigProblems(config: BastionConfig): ConfigProblem[] {
   return problems;
 }
 
+declare const validated: unique symbol;
+
+/**
+ * A config that passed validateConfig. Only validateConfig makes one, so whatever takes a
+ * ValidatedConfig (buildApp, the review) needs no check of its own: a config is validated once.
+ */
+export type ValidatedConfig = BastionConfig & { readonly [validated]: true };
+
 /** Throws a ConfigValidationError listing every problem; returns the config when it is valid. */
-export function validateConfig(config: BastionConfig): BastionConfig {
+export function validateConfig(config: BastionConfig): ValidatedConfig {
   const problems = findConfigProblems(config);
   if (problems.length > 0) throw new ConfigValidationError(problems);
-  return config;
+  return config as ValidatedConfig;
 }

@@ -8,7 +8,7 @@ import {
   runJournaledCopies,
 } from '../engine/copy-job';
 import { clientFor, locateBuckets } from '../client/bucket-regions';
-import { UsageError } from '../client/errors';
+import { InputError } from '../../cli/errors';
 import { type ListedObject, listObjects } from '../listing/listing';
 import { mergeDiff } from '../listing/merge-diff';
 import { readAhead } from '../engine/pool';
@@ -59,8 +59,9 @@ export async function backfill(options: BackfillOptions): Promise<BackfillResult
   const { client, sourceBucket, destinationBucket } = options;
   const prefix = options.prefix ?? '';
   if (sourceBucket === destinationBucket) {
-    throw new UsageError(
+    throw new InputError(
       `source and destination are the same bucket (${sourceBucket}); the backfill copies to another bucket only`,
+      'destinationBucket',
     );
   }
   await locateBuckets(client, [sourceBucket, destinationBucket]);

@@ -1,5 +1,5 @@
 import { clientFor, locateBuckets, type S3Clients } from '../client/bucket-regions';
-import { UsageError } from '../client/errors';
+import { InputError } from '../../cli/errors';
 import { listObjects } from '../listing/listing';
 import { mergeDiff } from '../listing/merge-diff';
 
@@ -41,7 +41,10 @@ export interface VerifyReport {
  */
 export async function verify(options: VerifyOptions): Promise<VerifyReport> {
   if (options.sourceBucket === options.destinationBucket) {
-    throw new UsageError(`source and destination are the same bucket (${options.sourceBucket})`);
+    throw new InputError(
+      `source and destination are the same bucket (${options.sourceBucket})`,
+      'destinationBucket',
+    );
   }
   await locateBuckets(options.client, [options.sourceBucket, options.destinationBucket]);
   const limit = options.maxKeysReported ?? 1000;

@@ -119,11 +119,3 @@ export class FatalS3Error extends Error {
     this.name = 'FatalS3Error';
   }
 }
-
-/** Bad command-line arguments: one line, exit 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}

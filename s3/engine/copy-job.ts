@@ -62,7 +62,7 @@ export function engineOptionsOf(
 
 /**
  * The job's resume journal, named by what makes two runs the same work, and the key the last run
- * got to. None for a dry run (it writes nothing) or without a state dir; --restart forgets it.
+ * got to. None for a dry run (it writes nothing) or without a state dir; `restart` forgets it.
  */
 export function openJournal(
   options: CopyJobOptions,

@@ -10,7 +10,7 @@ export interface JournalState {
   readonly source: string;
   readonly destination: string;
   readonly prefix: string;
-  /** Anything else that makes two runs different work (the restore's --as-of). */
+  /** Anything else that makes two runs different work (the restore point of a restore). */
   readonly scope?: string;
   readonly watermark?: string;
   readonly updatedAt: string;

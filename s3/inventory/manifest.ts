@@ -1,4 +1,4 @@
-import { UsageError } from '../client/errors';
+import { InputError } from '../../cli/errors';
 
 /**
  * The manifest.json of one delivered inventory report, and where the latest one is.
@@ -41,7 +41,7 @@ export function parseInventoryManifest(text: string, where: string): InventoryMa
   try {
     json = JSON.parse(text) as Record<string, unknown>;
   } catch (error) {
-    throw new UsageError(`${where} is not JSON: ${(error as Error).message}`);
+    throw new InputError(`${where} is not JSON: ${(error as Error).message}`);
   }
   const problems: string[] = [];
   const str = (field: string): string => {
@@ -91,7 +91,7 @@ export function parseInventoryManifest(text: string, where: string): InventoryMa
     });
   }
   if (problems.length > 0) {
-    throw new UsageError(
+    throw new InputError(
       `${where} is not an S3 Inventory manifest:\n  - ${problems.join('\n  - ')}`,
     );
   }

@@ -3,7 +3,8 @@ import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { describeS3Error, FatalS3Error, isFatalForRun, UsageError } from '../client/errors';
+import { InputError } from '../../cli/errors';
+import { describeS3Error, FatalS3Error, isFatalForRun } from '../client/errors';
 
 /** Random access to one file, as the Parquet reader wants it (hyparquet's AsyncBuffer). */
 export interface RandomAccessFile {
@@ -112,7 +113,7 @@ export class LocalReportStore implements ReportStore {
     const entries = await readdir(join(this.root, prefix), { withFileTypes: true }).catch(
       (error: NodeJS.ErrnoException) => {
         if (error.code === 'ENOENT')
-          throw new UsageError(`${join(this.root, prefix)} does not exist`);
+          throw new InputError(`${join(this.root, prefix)} does not exist`);
         throw error;
       },
     );

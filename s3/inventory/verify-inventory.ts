@@ -1,4 +1,4 @@
-import { UsageError } from '../client/errors';
+import { InputError } from '../../cli/errors';
 import type { ListedObject } from '../listing/listing';
 import { mergeDiff } from '../listing/merge-diff';
 import { type ExternalSortOptions, sortByKey } from './external-sort';
@@ -91,7 +91,7 @@ export async function loadManifest(
     const folder = key === '' || key.endsWith('/') ? key : `${key}/`;
     const latest = latestDelivery(await store.listFolders(folder));
     if (latest === undefined) {
-      throw new UsageError(
+      throw new InputError(
         `no inventory delivery (YYYY-MM-DDTHH-MMZ/manifest.json) under ${store.describe(folder)}: give <prefix>/<bucket>/<config-id>/ of a configured inventory; the first report arrives within 48 hours`,
       );
     }
@@ -183,7 +183,7 @@ export async function verifyInventory(
     loadManifest(options.backup),
   ]);
   if (source.manifest.sourceBucket === backup.manifest.sourceBucket) {
-    throw new UsageError(
+    throw new InputError(
       `both reports inventory the same bucket (${source.manifest.sourceBucket}): give the source bucket's report and the backup bucket's report`,
     );
   }

@@ -1,9 +1,10 @@
 // Pure functions of the restore: no server. Ties of LastModified cannot be made on demand on a
 // real server, so they are built here as the listing would return them.
 import type { DeleteMarkerEntry, ObjectVersion } from '@aws-sdk/client-s3';
-import { parseAsOf } from '../../../scripts/restore';
+import { instantFlag } from '../../../cli/args';
 import { exampleConfig } from '../../../config';
-import { compareContent, restoreTargetProblem } from '../../../s3/restore/restore';
+import { compareContent } from '../../../s3/restore/plan';
+import { restoreTargetProblem } from '../../../s3/restore/restore';
 import {
   entryOrderOf,
   keysAtTime,
@@ -12,6 +13,7 @@ import {
 } from '../../../s3/listing/version-listing';
 
 const at = (iso: string) => new Date(iso);
+const parseAsOf = (value: string | undefined) => instantFlag(value, 'as-of');
 const version = (
   Key: string,
   VersionId: string,
@@ -157,15 +159,20 @@ describe('restore targets named by the config', () => {
   const [assets] = exampleConfig.sourceBuckets;
 
   it('refuses a backup bucket of the config as the target, even with --into-production', () => {
-    expect(restoreTargetProblem(exampleConfig, assets.backupBucketName, true)).toMatch(
+    const problem = restoreTargetProblem(exampleConfig, assets.backupBucketName, true);
+    expect(problem?.message).toMatch(
       /is a backup bucket \(sourceBuckets\[0\]\.backupBucketName in the config\)/,
     );
+    expect(problem?.option).toBe('targetBucket');
   });
 
   it('needs --into-production for a production bucket of the config', () => {
-    expect(restoreTargetProblem(exampleConfig, assets.name, false)).toMatch(
-      /is a production bucket \(sourceBuckets\[0\]\.name in the config\): restoring into it needs --into-production/,
+    const problem = restoreTargetProblem(exampleConfig, assets.name, false);
+    expect(problem?.message).toMatch(
+      /is a production bucket \(sourceBuckets\[0\]\.name in the config\): restoring into it must be asked for explicitly/,
     );
+    // The entry names the option by its flag: `--into-production: ...`.
+    expect(problem?.option).toBe('overwriteDiffering');
     expect(restoreTargetProblem(exampleConfig, assets.name, true)).toBeUndefined();
   });
 

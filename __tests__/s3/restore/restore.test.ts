@@ -12,7 +12,8 @@ import {
 import { main as restoreMain } from '../../../scripts/restore';
 import { createS3Client } from '../../../s3/client/clients';
 import { listObjects } from '../../../s3/listing/listing';
-import { checkRestore, restore } from '../../../s3/restore/restore';
+import { checkRestore } from '../../../s3/restore/check';
+import { restore } from '../../../s3/restore/restore';
 import { compareUtf8 } from '../../../s3/listing/utf8-order';
 import { listObjectVersions } from '../../../s3/listing/version-listing';
 import {

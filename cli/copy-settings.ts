@@ -1,19 +1,14 @@
-import {
-  byteSizeFlag,
-  positiveIntegerFlag,
-  regionFlag,
-  roleArnFlag,
-  urlFlag,
-} from '../../cli/args';
-import { RegionalS3Clients } from '../client/bucket-regions';
-import { MAX_SINGLE_COPY_BYTES } from './copy-engine';
-import { UsageError } from '../client/errors';
-import { type CopyObjectSender, signedCopyObjectSender } from '../client/signed-copy';
+import { RegionalS3Clients } from '../s3/client/bucket-regions';
+import { type CopyObjectSender, signedCopyObjectSender } from '../s3/client/signed-copy';
+import { MAX_SINGLE_COPY_BYTES } from '../s3/engine/copy-engine';
+import { defaultStateDir } from '../s3/engine/journal';
+import { byteSizeFlag, positiveIntegerFlag, regionFlag, roleArnFlag, urlFlag } from './args';
+import { UsageError } from './errors';
 
 /**
  * The flags that backfill and restore share to copy objects, parsed once: concurrency, multipart
- * threshold and part size, ACL, the client (with --role-arn assumed) and how single copies are
- * sent.
+ * threshold and part size, ACL, the client (with --role-arn assumed), how single copies are sent
+ * and where the resume journal lives.
  */
 
 /** Copies are latency-bound; 128 in flight stays below S3's per-prefix write rate. */
@@ -29,6 +24,7 @@ export interface CopyFlagValues {
   readonly 'part-size'?: string;
   readonly acl?: string;
   readonly 'sdk-copy'?: boolean;
+  readonly 'state-dir'?: string;
 }
 
 export interface CopySettings {
@@ -40,6 +36,8 @@ export interface CopySettings {
   readonly acl: 'bucket-owner-full-control' | 'none';
   /** The lean signed CopyObject, unless --sdk-copy asks for the SDK's. */
   readonly copyObject: CopyObjectSender | undefined;
+  /** Where the resume journal lives. */
+  readonly stateDir: string;
 }
 
 /**
@@ -90,5 +88,6 @@ export function parseCopySettings(
     copyObject: values['sdk-copy']
       ? undefined
       : signedCopyObjectSender(client, { endpointUrl, maxSockets: concurrency + 8 }),
+    stateDir: values['state-dir'] ?? defaultStateDir(),
   };
 }

@@ -1,76 +1,78 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { loadConfig } from '../../config';
-import {
-  bucketFlag,
-  CONNECTION_FLAGS,
-  parseFlags,
-  positiveIntegerFlag,
-  regionFlag,
-  roleArnFlag,
-  urlFlag,
-} from '../../cli/args';
-import { formatBytes, formatCount } from '../../cli/format';
-import { EXIT_INCOMPLETE, EXIT_OK, type Output, reportError } from '../../cli/runtime';
+import { loadConfig } from '../config';
 import {
   INVENTORY_CONFIGURATION_ID,
   INVENTORY_REPORT_PREFIX,
   backupRegionOf,
   inventoryBucketName,
-} from '../../policies/arns';
-import { RegionalS3Clients } from '../client/bucket-regions';
-import { UsageError } from '../client/errors';
-import { parseInventoryManifest } from './manifest';
-import { LocalReportStore, type ReportStore, S3ReportStore } from './store';
+} from '../policies/arns';
+import { RegionalS3Clients } from '../s3/client/bucket-regions';
+import { parseInventoryManifest } from '../s3/inventory/manifest';
+import { LocalReportStore, type ReportStore, S3ReportStore } from '../s3/inventory/store';
 import {
   fixCommands,
   loadManifest,
   type InventoryLocation,
   type InventoryVerifyReport,
   verifyInventory,
-} from './verify-inventory';
+} from '../s3/inventory/verify-inventory';
+import { bucketFlag, positiveIntegerFlag, regionFlag, roleArnFlag, urlFlag } from './args';
+import { UsageError } from './errors';
+import { EXIT_OK, EXIT_PROBLEM } from './exit-codes';
+import { CONNECTION_FLAGS, maxKeysFlag } from './flags';
+import { formatBytes, formatCount } from './format';
+import { AWS_ENV, CONFIG_ENV } from './help';
+import type { Command } from './runtime';
 
-export const INVENTORY_USAGE = `usage: npm run verify -- --inventory [--source <bucket> --destination <bucket>] [options]
-
-Compares the newest S3 Inventory reports of the source bucket (current versions) and the backup
-bucket (all or current versions) without listing either bucket: keys missing from the backup,
-size or ETag differences, objects whose replication FAILED, and the command that fixes them.
-Reports are sorted on local disk in bounded memory (S3 promises no order), then merged in one pass.
-CSV and Parquet reports are read; ORC is not. Exit 0 only when the backup holds every source object.
-
-  --source B / --destination B   find both reports through the config (BASTION_CONFIG): the
-                          inventory bucket <prefix>-<account>-<region> of each account
-  --source-inventory L    the source report instead: s3://<bucket>/<prefix>/<source>/<config-id>/
-                          (newest delivery under it), .../manifest.json, or a local folder
-  --backup-inventory L    the backup report, the same way
-  --source-role-arn ARN   read the source report as this role (default --role-arn)
-  --backup-role-arn ARN   read the backup report as this role (default --role-arn)
-  --role-arn ARN          assume this role first
-  --prefix P              only keys under P
-  --tmp-dir DIR           where sorted runs are spilled (default the system temp dir)
-  --region R              where look-ups go: each inventory bucket's region is looked up
-                          (HeadBucket), the source's and the backup's usually differ
-  --endpoint-url URL      an S3-compatible endpoint (default: AWS_ENDPOINT_URL_S3)
-  --max-keys N            keys of each kind to print (default 1000; counts are always complete)
-  --json                  print the report as JSON
-
-Environment: BASTION_CONFIG (the config module), AWS_* (credentials, region, AWS_ENDPOINT_URL_S3).
-Exit codes: 0 the backup holds every source object; 1 differences found; 2 usage or input error
-(bad flag, no report, a file that is not an inventory manifest); 3 an S3 error ended the run.
-`;
-
+/** `npm run verify -- --inventory`: the flags of the S3 Inventory comparison. */
 const FLAGS = {
+  inventory: {
+    type: 'boolean',
+    default: false,
+    description: 'compare the newest S3 Inventory reports (this mode)',
+  },
+  source: {
+    type: 'string',
+    value: 'B',
+    description:
+      'with --destination: find both reports through the config (BASTION_CONFIG), in the inventory bucket <prefix>-<account>-<region> of each account',
+  },
+  destination: { type: 'string', value: 'B', description: 'the backup bucket, with --source' },
+  'source-inventory': {
+    type: 'string',
+    value: 'L',
+    description:
+      'the source report instead: s3://<bucket>/<prefix>/<source>/<config-id>/ (newest delivery under it), .../manifest.json, or a local folder',
+  },
+  'backup-inventory': {
+    type: 'string',
+    value: 'L',
+    description: 'the backup report, the same way',
+  },
+  'source-role-arn': {
+    type: 'string',
+    value: 'ARN',
+    description: 'read the source report as this role (default --role-arn)',
+  },
+  'backup-role-arn': {
+    type: 'string',
+    value: 'ARN',
+    description: 'read the backup report as this role (default --role-arn)',
+  },
+  'tmp-dir': {
+    type: 'string',
+    value: 'DIR',
+    description: 'where sorted runs are spilled (default the system temp dir)',
+  },
   ...CONNECTION_FLAGS,
-  inventory: { type: 'boolean', default: false },
-  source: { type: 'string' },
-  destination: { type: 'string' },
-  'source-inventory': { type: 'string' },
-  'backup-inventory': { type: 'string' },
-  'source-role-arn': { type: 'string' },
-  'backup-role-arn': { type: 'string' },
-  prefix: { type: 'string', default: '' },
-  'tmp-dir': { type: 'string' },
-  'max-keys': { type: 'string' },
+  region: {
+    type: 'string',
+    value: 'R',
+    description:
+      "where look-ups go: each inventory bucket's region is looked up (HeadBucket); the source's and the backup's usually differ",
+  },
+  ...maxKeysFlag(1000),
 } as const;
 
 /**
@@ -161,14 +163,20 @@ export function inventorySummaryText(report: InventoryVerifyReport, prefix: stri
   ].join('\n');
 }
 
-/** `npm run verify -- --inventory ...`: parse, compare, print; returns the exit code. */
-export async function inventoryVerifyMain(argv: string[], output: Output): Promise<number> {
-  try {
-    const values = parseFlags(argv, FLAGS);
-    if (values.help) {
-      output.stdout.write(INVENTORY_USAGE);
-      return EXIT_OK;
-    }
+/**
+ * `npm run verify -- --inventory`: compares the newest S3 Inventory reports of the source and the
+ * backup bucket (s3/inventory/verify-inventory.ts) and prints the differences and the fix.
+ */
+export const inventoryVerifyCommand: Command<typeof FLAGS> = {
+  name: 'verify',
+  usage: 'npm run verify -- --inventory [--source <bucket> --destination <bucket>] [options]',
+  description:
+    'Compares the newest S3 Inventory reports of the source bucket (current versions) and the backup bucket (all or current versions) without listing either bucket: keys missing from the backup, size or ETag differences, objects whose replication FAILED, and the command that fixes them. Reports are sorted on local disk in bounded memory (S3 promises no order), then merged in one pass. CSV and Parquet reports are read; ORC is not.',
+  flags: FLAGS,
+  env: [CONFIG_ENV, ...AWS_ENV],
+  problem:
+    'the backup lacks source objects or holds them differently (a file that is not an inventory manifest is exit 2)',
+  async run(values, { output }) {
     const endpointUrl = urlFlag(values['endpoint-url'], 'endpoint-url');
     const roleArn = roleArnFlag(values['role-arn'], 'role-arn');
     const region = regionFlag(values.region, 'region');
@@ -216,8 +224,6 @@ export async function inventoryVerifyMain(argv: string[], output: Output): Promi
         ? `${JSON.stringify({ prefix: values.prefix, ...report, fix: fixCommands(report, values.prefix) })}\n`
         : `${inventorySummaryText(report, values.prefix)}\n`,
     );
-    return report.ok ? EXIT_OK : EXIT_INCOMPLETE;
-  } catch (error) {
-    return reportError('verify', error, output);
-  }
-}
+    return report.ok ? EXIT_OK : EXIT_PROBLEM;
+  },
+};

@@ -1,4 +1,4 @@
-import { DEFAULT_COPY_CONCURRENCY, parseCopySettings } from '../../../s3/engine/copy-settings';
+import { DEFAULT_COPY_CONCURRENCY, parseCopySettings } from '../../cli/copy-settings';
 
 /** The copy flags that backfill and restore share; no request is sent by parsing them. */
 describe('parseCopySettings', () => {
