@@ -1,7 +1,7 @@
 import type { BastionConfig } from '..';
 import { inventoryBucketName } from '../../policies/arns';
 import { planStacks } from '../../stacks/topology';
-import { bucketNameRuleViolations, type ConfigProblem } from './index';
+import { bucketNameRuleViolations, type ConfigProblem } from './rules';
 
 const FORMATS = ['CSV', 'Parquet'];
 
