@@ -1,0 +1,68 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { CommandFailedError, InputError } from '../../cli/errors';
+import { synthesizeProject } from '../synth';
+import { diffSynthesized, type SynthesisDiff } from './model';
+
+/** The base ref of a PR diff, checked out in a temporary git worktree and synthesized there. */
+
+function git(cwd: string, args: readonly string[]): string {
+  const result = spawnSync('git', [...args], { cwd, encoding: 'utf8' });
+  if (result.status !== 0) {
+    throw new CommandFailedError(
+      `git ${args.join(' ')} failed in ${cwd}:\n${result.stderr || result.stdout}`,
+    );
+  }
+  return result.stdout;
+}
+
+/**
+ * Runs `body` on a temporary detached git worktree of `ref` that shares the checkout's
+ * node_modules, and removes the worktree afterwards, whatever happens.
+ */
+export async function withWorktree<T>(
+  repoDir: string,
+  ref: string,
+  body: (worktree: string, temp: string) => Promise<T>,
+): Promise<T> {
+  const commit = spawnSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], {
+    cwd: repoDir,
+    encoding: 'utf8',
+  }).stdout.trim();
+  if (commit === '') throw new InputError(`'${ref}' names no commit in ${repoDir}`, 'base');
+  const temp = mkdtempSync(join(tmpdir(), 'bastion-diff-'));
+  const worktree = join(temp, 'base');
+  try {
+    git(repoDir, ['worktree', 'add', '--detach', worktree, commit]);
+    const modules = join(repoDir, 'node_modules');
+    if (existsSync(modules)) symlinkSync(modules, join(worktree, 'node_modules'), 'dir');
+    return await body(worktree, temp);
+  } finally {
+    if (existsSync(worktree)) {
+      spawnSync('git', ['worktree', 'remove', '--force', worktree], { cwd: repoDir });
+    }
+    spawnSync('git', ['worktree', 'prune'], { cwd: repoDir });
+    rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Synthesizes `base` (a git ref) in a temporary worktree and the working tree as it is, then
+ * diffs the two.
+ */
+export async function diffAgainstRef(options: {
+  repoDir: string;
+  base: string;
+  env?: NodeJS.ProcessEnv;
+}): Promise<SynthesisDiff> {
+  const repoDir = resolve(options.repoDir);
+  return withWorktree(repoDir, options.base, async (worktree, temp) => {
+    const baseOut = join(temp, 'base.out');
+    const headOut = join(temp, 'head.out');
+    await synthesizeProject({ projectDir: worktree, outdir: baseOut, env: options.env });
+    await synthesizeProject({ projectDir: repoDir, outdir: headOut, env: options.env });
+    return diffSynthesized(baseOut, headOut);
+  });
+}
