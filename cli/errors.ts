@@ -15,7 +15,8 @@ export class UsageError extends Error {
 /**
  * A library was asked for something it refuses (the same bucket as source and destination, a
  * directory that holds no synthesis, ...): exit 2, before anything was written. `option` names
- * the library option at fault, for an entry that wants to name its flag instead.
+ * the library option at fault, for an entry that wants to name its flag instead; a message that
+ * starts with the option's name (`bucket 'x' is not ...`) gets the flag in its place.
  */
 export class InputError extends Error {
   constructor(

@@ -183,3 +183,49 @@ export function maxKeysFlag(defaultCount: number) {
     },
   } as const satisfies FlagSpecs;
 }
+
+/** `npm run check-deployment`: the accounts to probe and what to probe. */
+export const CHECK_DEPLOYMENT_FLAGS = {
+  profile: {
+    type: 'string',
+    value: 'P',
+    description: 'primary-account profile (default: the standard credential chain)',
+  },
+  'role-arn': {
+    type: 'string',
+    value: 'ARN',
+    description: 'assume this primary-account role first',
+  },
+  'backup-profile': {
+    type: 'string',
+    value: 'P',
+    description:
+      'backup-account profile: enables the replica, delete-marker, restore and drift probes',
+  },
+  'backup-role-arn': {
+    type: 'string',
+    value: 'ARN',
+    description: 'assume this backup-account role first',
+  },
+  bucket: {
+    type: 'string',
+    value: 'B',
+    description: 'only the pair of this source (or backup) bucket of the config',
+  },
+  'read-only': {
+    type: 'boolean',
+    default: false,
+    description: 'only probes that write nothing: alarms, replication health, restore role, drift',
+  },
+  'wait-seconds': {
+    type: 'string',
+    value: 'N',
+    description: 'longest wait for a replica or delete marker (default 900)',
+  },
+  'synth-dir': {
+    type: 'string',
+    value: 'DIR',
+    description: 'compare with this cdktf synth output (default: synthesize the config now)',
+  },
+  json: { type: 'boolean', default: false, description: 'print the report as JSON' },
+} as const satisfies FlagSpecs;

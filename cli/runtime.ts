@@ -113,7 +113,12 @@ export function reportError(
 ): number {
   const write = (line: string) => output.stderr.write(`${tool}: ${line}\n`);
   if (error instanceof InputError && error.option !== undefined && error.option in flagOf) {
-    write(`--${flagOf[error.option]}: ${error.message} (see --help)`);
+    // A message that starts with the option's name says it with the flag's; others get it first.
+    const flag = `--${flagOf[error.option]}`;
+    const message = error.message.startsWith(`${error.option} `)
+      ? `${flag}${error.message.slice(error.option.length)}`
+      : `${flag}: ${error.message}`;
+    write(`${message} (see --help)`);
     return EXIT_USAGE;
   }
   if (error instanceof UsageError || error instanceof InputError) {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { BastionConfig } from '../config';
-import { UsageError } from '../s3/client/errors';
+import { InputError } from '../cli/errors';
 import type { SynthesizedStack } from '../terraform/synthesized';
 import { type CleanupReport, removeCanaries } from './cleanup';
 import type { Canary, CheckContext } from './context';
@@ -56,8 +56,9 @@ function selectPairs(config: BastionConfig, bucket: string | undefined): BucketP
   if (bucket === undefined) return pairs;
   const selected = pairs.filter((p) => p.source.name === bucket || p.backupBucket === bucket);
   if (selected.length === 0) {
-    throw new UsageError(
-      `--bucket '${bucket}' is not a source or backup bucket of the config (${pairs.map((p) => p.source.name).join(', ')})`,
+    throw new InputError(
+      `bucket '${bucket}' is not a source or backup bucket of the config (${pairs.map((p) => p.source.name).join(', ')})`,
+      'bucket',
     );
   }
   return selected;

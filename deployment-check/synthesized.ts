@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BastionConfig } from '../config';
-import { ConfigValidationError } from '../config/validate';
-import { UsageError } from '../s3/client/errors';
+import { validateConfig } from '../config/validate';
+import { InputError } from '../cli/errors';
 import { type SynthesizedStack, readSynthesizedStacks } from '../terraform/synthesized';
 
 /**
@@ -19,7 +19,7 @@ export async function synthesizedStacks(
     try {
       return readSynthesizedStacks(synthDir);
     } catch (error) {
-      throw new UsageError(`--synth-dir: ${(error as Error).message}`);
+      throw new InputError(`synthDir: ${(error as Error).message}`, 'synthDir');
     }
   }
   // Loaded only here: the stack classes pull in cdktf and the provider bindings.
@@ -27,12 +27,7 @@ export async function synthesizedStacks(
   const outdir = mkdtempSync(join(tmpdir(), 's3-bastion-check-'));
   try {
     const app = new App({ outdir });
-    try {
-      buildApp(app, config);
-    } catch (error) {
-      if (error instanceof ConfigValidationError) throw new UsageError(error.message);
-      throw error;
-    }
+    buildApp(app, validateConfig(config));
     app.synth();
     return readSynthesizedStacks(outdir);
   } finally {

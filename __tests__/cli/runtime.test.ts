@@ -27,6 +27,9 @@ describe('the exit-code table', () => {
     expect(exitOf(new InputError('not a date', 'asOf'), { asOf: 'as-of' }).stderr).toBe(
       'tool: --as-of: not a date (see --help)\n',
     );
+    expect(
+      exitOf(new InputError("bucket 'b' is unknown", 'bucket'), { bucket: 'bucket' }).stderr,
+    ).toBe("tool: --bucket 'b' is unknown (see --help)\n");
     const config = exitOf(new ConfigValidationError([{ path: 'a', value: 1, rule: 'r' }]));
     expect(config.code).toBe(2);
     expect(config.stderr).toContain('a = 1: r');

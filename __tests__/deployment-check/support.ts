@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'cdktf';
 import { BastionConfig } from '../../config';
+import { validateConfig } from '../../config/validate';
 import { buildApp } from '../../stacks/app';
 import { readSynthesizedStacks, type SynthesizedStack } from '../../terraform/synthesized';
 import { readExpectations } from '../../deployment-check/expectations';
@@ -12,7 +13,7 @@ import type { AwsScenario, RecordedAlarm } from '../support/recorded-aws';
 export function synthesizeTo(config: BastionConfig): { dir: string; stacks: SynthesizedStack[] } {
   const dir = mkdtempSync(join(tmpdir(), 'check-deployment-synth-'));
   const app = new App({ outdir: dir });
-  buildApp(app, config);
+  buildApp(app, validateConfig(config));
   app.synth();
   return { dir, stacks: readSynthesizedStacks(dir) };
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'cdktf';
 import { BastionConfig, exampleConfig } from '../../config';
+import { validateConfig } from '../../config/validate';
 import { buildApp } from '../../stacks/app';
 import { SynthesizedStack, readSynthesizedStacks } from '../../terraform/synthesized';
 
@@ -51,7 +52,7 @@ export function synthesizedShape(name: string): SynthesizedStack[] {
     const outdir = mkdtempSync(join(tmpdir(), `bastion-shape-${name}-`));
     try {
       const app = new App({ outdir });
-      buildApp(app, CONFIG_SHAPES[name]);
+      buildApp(app, validateConfig(CONFIG_SHAPES[name]));
       app.synth();
       stacks = readSynthesizedStacks(outdir);
     } finally {

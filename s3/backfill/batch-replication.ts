@@ -152,7 +152,10 @@ export async function batchBackfill(options: BatchBackfillOptions): Promise<Batc
     options.accountId ??
     (await new STSClient({ region, credentials }).send(new GetCallerIdentityCommand({}))).Account;
   if (accountId === undefined || !/^\d{12}$/.test(accountId)) {
-    throw new InputError(`the account id must be 12 digits, got '${accountId}'`, 'accountId');
+    throw new InputError(
+      `accountId must be a 12-digit account id, got '${accountId}'`,
+      'accountId',
+    );
   }
   const jobOptions = {
     accountId,

@@ -82,7 +82,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
     );
   }
   if (Number.isNaN(asOf.getTime())) {
-    throw new InputError('the restore point is not a valid date', 'asOf');
+    throw new InputError('asOf is not a valid date', 'asOf');
   }
   await locateBuckets(client, [backupBucket, targetBucket]);
   const stats = options.stats ?? new RunStats();

@@ -31,7 +31,7 @@ export async function withWorktree<T>(
     cwd: repoDir,
     encoding: 'utf8',
   }).stdout.trim();
-  if (commit === '') throw new InputError(`'${ref}' names no commit in ${repoDir}`, 'base');
+  if (commit === '') throw new InputError(`base '${ref}' names no commit in ${repoDir}`, 'base');
   const temp = mkdtempSync(join(tmpdir(), 'bastion-diff-'));
   const worktree = join(temp, 'base');
   try {
