@@ -1,9 +1,21 @@
-import { RegionalS3Clients } from '../s3/client/bucket-regions';
+import {
+  describeBucketRegions,
+  locateBuckets,
+  RegionalS3Clients,
+} from '../s3/client/bucket-regions';
 import { type CopyObjectSender, signedCopyObjectSender } from '../s3/client/signed-copy';
 import { MAX_SINGLE_COPY_BYTES } from '../s3/engine/copy-engine';
 import { defaultStateDir } from '../s3/engine/journal';
-import { byteSizeFlag, positiveIntegerFlag, regionFlag, roleArnFlag, urlFlag } from './args';
+import {
+  bucketFlag,
+  byteSizeFlag,
+  positiveIntegerFlag,
+  regionFlag,
+  roleArnFlag,
+  urlFlag,
+} from './args';
 import { UsageError } from './errors';
+import type { Output } from './runtime';
 
 /**
  * The flags that backfill and restore share to copy objects, parsed once: concurrency, multipart
@@ -90,4 +102,46 @@ export function parseCopySettings(
       : signedCopyObjectSender(client, { endpointUrl, maxSockets: concurrency + 8 }),
     stateDir: values['state-dir'] ?? defaultStateDir(),
   };
+}
+
+/** The two buckets of a tool, as its flags name them (`--source`, `--destination`, ...). */
+export interface BucketPair {
+  readonly first: string;
+  readonly second: string;
+  /** Each bucket's region flag (`--<flag>-region`) and value, for parseCopySettings. */
+  readonly regions: Readonly<Record<string, readonly [flag: string, value: string | undefined]>>;
+}
+
+/** Two bucket flags that must name different buckets (`why`), with their region flags. */
+export function bucketPairFlags(
+  values: Readonly<Record<string, unknown>>,
+  [firstFlag, secondFlag]: readonly [string, string],
+  why: string,
+): BucketPair {
+  const flagValue = (flag: string) => values[flag] as string | undefined;
+  const first = bucketFlag(flagValue(firstFlag), firstFlag);
+  const second = bucketFlag(flagValue(secondFlag), secondFlag);
+  if (first === second) {
+    throw new UsageError(
+      `--${firstFlag} and --${secondFlag} are the same bucket (${first}); ${why}`,
+    );
+  }
+  const regionOf = (flag: string) => [`${flag}-region`, flagValue(`${flag}-region`)] as const;
+  return {
+    first,
+    second,
+    regions: { [first]: regionOf(firstFlag), [second]: regionOf(secondFlag) },
+  };
+}
+
+/** Looks up the buckets' regions (unless given) and says on stderr where each is addressed. */
+export async function locateBucketPair(
+  tool: string,
+  clients: RegionalS3Clients,
+  pair: BucketPair,
+  output: Output,
+  quiet: boolean,
+): Promise<void> {
+  await locateBuckets(clients, [pair.first, pair.second]);
+  if (!quiet) output.stderr.write(describeBucketRegions(tool, clients.regions()));
 }

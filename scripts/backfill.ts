@@ -1,8 +1,8 @@
 // `npm run backfill`: copies what the backup bucket lacks (s3/backfill/backfill.ts), or starts an
 // S3 Batch Replication job (--engine batch, cli/batch-engine.ts).
-import { bucketFlag, choiceFlag } from '../cli/args';
+import { choiceFlag } from '../cli/args';
 import { runBatchEngine } from '../cli/batch-engine';
-import { parseCopySettings } from '../cli/copy-settings';
+import { bucketPairFlags, locateBucketPair, parseCopySettings } from '../cli/copy-settings';
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEM } from '../cli/exit-codes';
 import { BACKFILL_FLAGS, BATCH_FLAGS, CONNECTION_FLAGS, copyFlags } from '../cli/flags';
 import { AWS_ENV, STATE_DIR_ENV } from '../cli/help';
@@ -10,7 +10,6 @@ import { withProgress } from '../cli/progress';
 import { type Command, commandMain, runMain } from '../cli/runtime';
 import { backfillSummaryText } from '../cli/summary';
 import { backfill } from '../s3/backfill/backfill';
-import { describeBucketRegions, locateBuckets } from '../s3/client/bucket-regions';
 import { backfillSummary } from '../s3/backfill/summary';
 
 const FLAGS = {
@@ -31,17 +30,17 @@ export const backfillCommand: Command<typeof FLAGS> = {
   interruptible: true,
   flagOf: { accountId: 'account-id', destinationBucket: 'destination' },
   async run(values, { output, signal }) {
-    const source = bucketFlag(values.source, 'source');
-    const destination = bucketFlag(values.destination, 'destination');
+    const pair = bucketPairFlags(
+      values,
+      ['source', 'destination'],
+      'the backfill only copies to another bucket',
+    );
+    const [source, destination] = [pair.first, pair.second];
     if (choiceFlag(values.engine, 'engine', ['local', 'batch']) === 'batch') {
       return runBatchEngine(values, source, output);
     }
-    const copy = parseCopySettings(values, {
-      [source]: ['source-region', values['source-region']],
-      [destination]: ['destination-region', values['destination-region']],
-    });
-    await locateBuckets(copy.client, [source, destination]);
-    if (!values.json) output.stderr.write(describeBucketRegions('backfill', copy.client.regions()));
+    const copy = parseCopySettings(values, pair.regions);
+    await locateBucketPair('backfill', copy.client, pair, output, values.json);
     const result = await withProgress(values.json || values['dry-run'], (stats) =>
       backfill({
         ...copy,

@@ -1,7 +1,7 @@
 // `npm run restore`: a versioned backup bucket as it was at a point in time, into a target bucket
 // (s3/restore/restore.ts). Never writes to the backup, never deletes from the target.
-import { bucketFlag, instantFlag, positiveIntegerFlag } from '../cli/args';
-import { parseCopySettings } from '../cli/copy-settings';
+import { instantFlag, positiveIntegerFlag } from '../cli/args';
+import { bucketPairFlags, locateBucketPair, parseCopySettings } from '../cli/copy-settings';
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEM } from '../cli/exit-codes';
 import { CONNECTION_FLAGS, copyFlags, maxKeysFlag, RESTORE_FLAGS } from '../cli/flags';
 import { AWS_ENV, CONFIG_ENV, STATE_DIR_ENV } from '../cli/help';
@@ -9,7 +9,6 @@ import { withProgress } from '../cli/progress';
 import { type Command, commandMain, runMain } from '../cli/runtime';
 import { restoreSummaryText } from '../cli/summary';
 import { loadConfig } from '../config';
-import { describeBucketRegions, locateBuckets } from '../s3/client/bucket-regions';
 import { restore, restoreTargetProblem } from '../s3/restore/restore';
 import { restoreSummary } from '../s3/restore/summary';
 
@@ -31,17 +30,17 @@ export const restoreCommand: Command<typeof FLAGS> = {
   interruptible: true,
   flagOf: { targetBucket: 'target', overwriteDiffering: 'into-production', asOf: 'as-of' },
   async run(values, { output, signal }) {
-    const backup = bucketFlag(values.backup, 'backup');
-    const target = bucketFlag(values.target, 'target');
+    const pair = bucketPairFlags(
+      values,
+      ['backup', 'target'],
+      'a restore never writes to the backup: restore into another bucket',
+    );
+    const [backup, target] = [pair.first, pair.second];
     const targetProblem = restoreTargetProblem(loadConfig(), target, values['into-production']);
     if (targetProblem !== undefined) throw targetProblem;
     const asOf = instantFlag(values['as-of'], 'as-of');
-    const copy = parseCopySettings(values, {
-      [backup]: ['backup-region', values['backup-region']],
-      [target]: ['target-region', values['target-region']],
-    });
-    await locateBuckets(copy.client, [backup, target]);
-    if (!values.json) output.stderr.write(describeBucketRegions('restore', copy.client.regions()));
+    const copy = parseCopySettings(values, pair.regions);
+    await locateBucketPair('restore', copy.client, pair, output, values.json);
     const result = await withProgress(values.json || values['dry-run'], (stats) =>
       restore({
         ...copy,
