@@ -3,7 +3,7 @@ import { BastionConfig } from '../config';
 import { RoleKey, partitionOf, roleArn, roleName } from '../policies/arns';
 import { PolicyDocument } from '../policies/document';
 
-/** The actors of the threat model (../shared/DESIGN.md), plus the two role take-overs. */
+/** The actors of the threat model (docs/DESIGN.md), plus the two role take-overs. */
 export const ACTOR_IDS = [
   'primary-admin',
   'replication-role',

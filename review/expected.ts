@@ -1,7 +1,7 @@
 import { ActorId } from './actors';
 
 /**
- * What each actor may do, written as data from the threat model (../shared/DESIGN.md), not
+ * What each actor may do, written as data from the threat model (docs/DESIGN.md), not
  * derived from the policies: the proof compares the evaluator's answers with these lists, and any
  * Allowed that is not listed, or any listed request that is not Allowed, fails it. Keys are
  * `<bucket|object> <action> [<request shape>]` (see variants.ts). Over TLS only: without TLS every

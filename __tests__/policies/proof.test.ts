@@ -10,7 +10,7 @@ import { PUT_OBJECT_VARIANTS } from '../../review/variants';
 import { synthesizedDocuments } from './synthesized-example';
 
 /**
- * The proof of the threat model (../shared/DESIGN.md) on the example config: every document is
+ * The proof of the threat model (docs/DESIGN.md) on the example config: every document is
  * read back from a synthesized cdktf.out and evaluated by an IAM evaluator, for every actor, every
  * S3 action that takes a bucket or an object, over TLS and without.
  */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 // Cheap on purpose: the server starts only when an S3 test file asks for it (s3-server.ts).
 export default function globalSetup(): void {
-  // The SDK warns once per process that Node 20 support ends in 2027 (DESIGN.md): known, noise here.
+  // The SDK warns once per process that Node 20 support ends in 2027: known, noise here.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   process.env.S3_BASTION_JEST_RUN ??= `${process.pid}-${Date.now()}`;
   // Resume journals of tests that name no --state-dir go here, never into the user's home.

@@ -223,7 +223,7 @@ describe('backfill and verify against a real S3 server', () => {
   });
 
   it('without listing the destination, If-None-Match: * answers 412 for every present object', async () => {
-    // RGW ignores conditions on CopyObject (DESIGN.md), so the proxy plays S3's part: a MOCK that
+    // RGW ignores conditions on CopyObject (docs/DESIGN.md), so the proxy plays S3's part: a MOCK that
     // answers 412 when the target exists. What is tested is how the tool treats the 412.
     const proxy = await startFaultProxy(server.endpoint, { emulateCopyIfNoneMatch: { client } });
     try {

@@ -120,7 +120,7 @@ describe('npm run preflight', () => {
       expect(run.stdout).toContain(text);
     }
     expect(run.stdout).toMatch(/BASTION_CONFIG/);
-    expect(run.stdout).toMatch(/Exit codes: 0 .*; 1 .*; 2 .*; 3 /s);
+    expect(run.stdout).toMatch(/Exit codes:\n {2}0 .*\n {2}1 .*\n {2}2 .*\n {2}3 /);
   });
 
   it('exits 2 on an unknown flag, and on a config that does not validate', async () => {
