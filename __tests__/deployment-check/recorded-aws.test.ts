@@ -199,6 +199,9 @@ test('failed replications in the last day are a FAIL that gives the re-replicati
   expect(result.fix).toContain(
     'npm run backfill -- --source example-prod-assets --destination example-bastion-prod-assets --engine batch',
   );
+  expect(result.fix).toContain(
+    'npm run verify -- --inventory --source example-prod-assets --destination example-bastion-prod-assets',
+  );
 });
 
 test('no permission to read CloudWatch or SNS: SKIPPED with the reason, never a silent pass', async () => {

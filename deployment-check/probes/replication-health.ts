@@ -14,7 +14,8 @@ const DAY_SECONDS = 24 * 3600;
  * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html).
  * The metric and its dimensions come from the alarm the stack declares on it, so a renamed rule
  * flows in. CloudWatch counts operations and names no object: the fix is Batch Replication, which
- * re-replicates every object whose status is FAILED and reports each one.
+ * re-replicates every object whose status is FAILED and reports each one; S3 Inventory (verify
+ * --inventory) names them beforehand.
  */
 export async function probeReplicationHealth(
   context: CheckContext,
@@ -91,6 +92,6 @@ export async function probeReplicationHealth(
     PROBE,
     pair.label,
     `${total} failed replication operation(s) in the last 24 h${named}; CloudWatch does not name the objects`,
-    `re-replicate every object whose replication FAILED (S3 does not retry them) with S3 Batch Replication, whose completion report names each object: npm run backfill -- --source ${pair.source.name} --destination ${pair.backupBucket} --engine batch --wait`,
+    `re-replicate every object whose replication FAILED (S3 does not retry them) with S3 Batch Replication, whose completion report names each object: npm run backfill -- --source ${pair.source.name} --destination ${pair.backupBucket} --engine batch --wait (to list them first, from S3 Inventory: npm run verify -- --inventory --source ${pair.source.name} --destination ${pair.backupBucket})`,
   );
 }
