@@ -10,9 +10,9 @@ import { userCliConfigExists, writeCliConfig } from '../terraform/cli-config';
 
 const command: Command<Record<never, never>> = {
   name: 'cdktf',
-  usage: 'npm run synth [-- <cdktf synth flags>]   (tsx scripts/cdktf.ts <cdktf command> [args])',
+  usage: 'npm run synth [-- <cdktf synth flags>]',
   description:
-    'Runs the cdktf CLI (npx cdktf <command> --help lists its own flags), which runs the app scripts/cdktf-app.ts. Off a terminal (CI, a log file) it prints its result once instead of redrawing a spinner.',
+    'Synthesizes every stack into cdktf.out/stacks/<stack>/cdk.tf.json through the cdktf CLI (npx cdktf synth --help lists its own flags), with a Terraform CLI config of its own. Off a terminal (CI, a log file) it prints its result once instead of redrawing a spinner.',
   flags: {},
   env: [CONFIG_ENV, OUTDIR_ENV, ...TERRAFORM_ENV],
   problem: 'cdktf failed (its message is above); a bad config lists every mistake',

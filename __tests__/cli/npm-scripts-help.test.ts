@@ -92,7 +92,8 @@ describe('--help of every npm run script', () => {
         flags: expect.arrayContaining(['help']),
       });
       const args = flags
-        .filter((f) => f.name !== 'help')
+        // verify's --inventory switches to another command with flags of its own (its own --help).
+        .filter((f) => f.name !== 'help' && !(name === 'verify' && f.name === 'inventory'))
         .flatMap((f) => (f.takesValue ? [`--${f.name}`, 'x'] : [`--${f.name}`]));
       // Strict parsing refuses an unknown flag with exit 2; --help answers once all are parsed.
       const { code } = await run(entry, [...args, '--help']);
