@@ -18,7 +18,25 @@ export const REPLICA_STORAGE_CLASSES = [
   'DEEP_ARCHIVE',
   'GLACIER_IR',
 ] as const;
-export type ReplicaStorageClass = (typeof REPLICA_STORAGE_CLASSES)[number];
+
+/**
+ * The storage classes a restore reads at once, without RestoreObject: S3 Glacier Flexible
+ * Retrieval (GLACIER) and Deep Archive (DEEP_ARCHIVE) need a restore request and hours (up to 48)
+ * first, which the restore path does not make. INTELLIGENT_TIERING archives only into the tiers a
+ * bucket opts in to, and the backup buckets opt in to none (a primary admin cannot add one: the
+ * bucket policy denies every bucket setting). GLACIER_IR is read in milliseconds.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/restoring-objects.html
+ */
+export const RESTORE_READABLE_STORAGE_CLASSES = [
+  'STANDARD',
+  'REDUCED_REDUNDANCY',
+  'STANDARD_IA',
+  'ONEZONE_IA',
+  'INTELLIGENT_TIERING',
+  'GLACIER_IR',
+] as const;
+/** A replica storage class that the restore reads without RestoreObject. */
+export type ReplicaStorageClass = (typeof RESTORE_READABLE_STORAGE_CLASSES)[number];
 
 /** One AWS account the project deploys into. */
 export interface AccountConfig {
@@ -51,7 +69,10 @@ export interface SourceBucketConfig {
    */
   readonly noncurrentVersionRetentionDays: number;
   /**
-   * Storage class of the replicas.
+   * Storage class of the replicas: one that the restore reads at once (see
+   * RESTORE_READABLE_STORAGE_CLASSES). Archive classes are refused: a restore from them needs
+   * RestoreObject and hours of waiting first, and they bill a minimum storage duration longer
+   * than most recovery windows.
    * @default - the storage class of the source object
    */
   readonly replicaStorageClass?: ReplicaStorageClass;

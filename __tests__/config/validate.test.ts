@@ -121,6 +121,36 @@ describe('validateConfig', () => {
     );
   });
 
+  // Archived replicas need RestoreObject and hours before a restore can read them:
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/restoring-objects.html
+  it.each(['GLACIER', 'DEEP_ARCHIVE'])(
+    'refuses the archive class %s as replica storage class, naming path, value and rule',
+    (storageClass) => {
+      const config = withBucket({ replicaStorageClass: storageClass as never });
+      const problems = findConfigProblems(config).filter(
+        (p) => p.path === 'sourceBuckets[0].replicaStorageClass',
+      );
+      expect(problems).toEqual([
+        {
+          path: 'sourceBuckets[0].replicaStorageClass',
+          value: storageClass,
+          rule: expect.stringMatching(/without RestoreObject \(STANDARD, .*GLACIER_IR\)/),
+        },
+      ]);
+      expect(() => validateConfig(config)).toThrow(
+        `sourceBuckets[0].replicaStorageClass = "${storageClass}": must be a class the restore reads without RestoreObject`,
+      );
+    },
+  );
+
+  it.each(['STANDARD', 'STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR'])(
+    'accepts the replica storage class %s, read without RestoreObject',
+    (storageClass) => {
+      const config = withBucket({ replicaStorageClass: storageClass as never });
+      expect(rulesAt(config, 'sourceBuckets[0].replicaStorageClass')).toEqual([]);
+    },
+  );
+
   it('rejects a malformed KMS key ARN and a key of another account or region', () => {
     expect(
       rulesAt(withBucket({ sourceKmsKeyArn: 'alias/prod' }), 'sourceBuckets[0].sourceKmsKeyArn')[0],

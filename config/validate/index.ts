@@ -1,4 +1,4 @@
-import { BastionConfig, REPLICA_STORAGE_CLASSES } from '..';
+import { BastionConfig, REPLICA_STORAGE_CLASSES, RESTORE_READABLE_STORAGE_CLASSES } from '..';
 import { planStacks } from '../../stacks/topology';
 import { inventoryProblems } from './inventory';
 
@@ -140,14 +140,22 @@ export function findConfigProblems(config: BastionConfig): ConfigProblem[] {
         'must be a positive whole number of days',
       );
     }
-    if (
-      bucket.replicaStorageClass !== undefined &&
-      !(REPLICA_STORAGE_CLASSES as readonly string[]).includes(bucket.replicaStorageClass)
-    ) {
+    const storageClass: string | undefined = bucket.replicaStorageClass;
+    if (storageClass === undefined) {
+      // Replicas keep the source object's class (see docs/backup-integrity.md).
+    } else if (!(REPLICA_STORAGE_CLASSES as readonly string[]).includes(storageClass)) {
       problem(
         `${at}.replicaStorageClass`,
-        bucket.replicaStorageClass,
-        `must be one of ${REPLICA_STORAGE_CLASSES.join(', ')}`,
+        storageClass,
+        `must be one of ${RESTORE_READABLE_STORAGE_CLASSES.join(', ')}`,
+      );
+    } else if (!(RESTORE_READABLE_STORAGE_CLASSES as readonly string[]).includes(storageClass)) {
+      problem(
+        `${at}.replicaStorageClass`,
+        storageClass,
+        `must be a class the restore reads without RestoreObject (${RESTORE_READABLE_STORAGE_CLASSES.join(', ')}): ` +
+          'an archived replica needs a restore request and hours of waiting before it can be read, ' +
+          'which the restore path does not do, and bills a minimum storage duration',
       );
     }
     if (bucket.sourceKmsKeyArn !== undefined) {
