@@ -106,6 +106,13 @@ export interface ObjectLockConfig {
    * @default - the retention must not exceed any bucket's `noncurrentVersionRetentionDays`
    */
   readonly longerThanRetentionReason?: string;
+  /**
+   * The longest Object Lock retention, in days, that a replica may carry into a backup bucket. A
+   * replica keeps the retention of its source object, so a primary admin could otherwise lock
+   * replicas for a century (COMPLIANCE: nobody can delete them, and they are billed until then).
+   * @default - `days`, the buckets' own default retention
+   */
+  readonly maxReplicaRetentionDays?: number;
 }
 
 /** Names of the IAM roles the stacks create. */

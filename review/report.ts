@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Statement } from '../policies/document';
+import { WRITE_GUARD_PURPOSE } from '../policies/backup-write-guards';
 import { SERVICE_RULES } from '../policies/service-rules';
 import { Actor } from './actors';
 import { Cell, Finding, LAYER_ACTORS, MISTAKE_SID } from './matrix';
@@ -28,6 +29,7 @@ export const GUARDRAIL_PURPOSE: Readonly<Record<string, string>> = {
   DenyBackfillOverwrites:
     "the backfill role creating an object without If-None-Match '*', which could overwrite (multipart steps that create nothing are exempt)",
   DenyBackfillObjectAcls: 'the backfill role sending any ACL but bucket-owner-full-control',
+  ...WRITE_GUARD_PURPOSE,
 };
 
 function evaluatorVersion(): string {

@@ -232,6 +232,16 @@ export function findConfigProblems(config: BastionConfig): ConfigProblem[] {
     if (lock.mode !== 'GOVERNANCE' && lock.mode !== 'COMPLIANCE') {
       problem('objectLock.mode', lock.mode, 'must be GOVERNANCE or COMPLIANCE');
     }
+    if (
+      lock.maxReplicaRetentionDays !== undefined &&
+      !isPositiveInteger(lock.maxReplicaRetentionDays)
+    ) {
+      problem(
+        'objectLock.maxReplicaRetentionDays',
+        lock.maxReplicaRetentionDays,
+        'must be a positive whole number of days',
+      );
+    }
     if (!isPositiveInteger(lock.days)) {
       problem('objectLock.days', lock.days, 'must be a positive whole number of days');
     } else if (!lock.longerThanRetentionReason?.trim()) {
