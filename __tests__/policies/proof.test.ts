@@ -264,6 +264,8 @@ describe('the security review report', () => {
     );
     expect(report).toMatch(/can write delete markers and new versions into the backup/);
     expect(report).toMatch(/survive the retention window/);
+    expect(report).toMatch(/The AWS Organizations management account is trusted/);
+    expect(report).toMatch(/OrganizationAccountAccessRole/);
     for (const sid of review.buckets[0].policy.Statement.map((s) => s.Sid)) {
       expect(report).toContain(`| ${sid} |`);
     }
