@@ -296,9 +296,47 @@ describe('validateConfig', () => {
     'deleteMarkersPerHour',
     'newVersionsPerHour',
     'failedReplicationsPer15Minutes',
+    'deleteMarkersPerDay',
+    'deleteMarkersPerWeek',
+    'newVersionsPerDay',
+    'newVersionsPerWeek',
+    'lifecycleDeletionsPerDay',
   ] as const)('rejects a non-positive alert threshold alerts.%s', (key) => {
     const config = { ...exampleConfig, alerts: { [key]: 0 } };
     expect(rulesAt(config, `alerts.${key}`)).toEqual(['must be a positive whole number']);
+  });
+
+  it('refuses a heartbeat that cannot work, naming each field, value and rule at once', () => {
+    const config = {
+      ...exampleConfig,
+      alerts: { heartbeat: { intervalMinutes: 60, alarmAfterMinutes: 90, key: '/canary' } },
+    };
+    expect(findConfigProblems(config)).toEqual([
+      {
+        path: 'alerts.heartbeat.alarmAfterMinutes',
+        value: 90,
+        rule: expect.stringMatching(
+          /^must be a whole number of minutes from twice the interval \(120\)/,
+        ),
+      },
+      {
+        path: 'alerts.heartbeat.key',
+        value: '/canary',
+        rule: 'must be an S3 object key of 1 to 1024 characters that does not start with /',
+      },
+    ]);
+    expect(
+      rulesAt(
+        { ...exampleConfig, alerts: { heartbeat: { intervalMinutes: 0 } } },
+        'alerts.heartbeat.intervalMinutes',
+      ),
+    ).toEqual(['must be a whole number of minutes from 1 to 1440']);
+    expect(
+      rulesAt(
+        { ...exampleConfig, alerts: { heartbeat: { alarmAfterMinutes: 20_000 } } },
+        'alerts.heartbeat.alarmAfterMinutes',
+      ),
+    ).toHaveLength(1);
   });
 
   it('rejects a malformed alert email address', () => {

@@ -283,11 +283,44 @@ export function findConfigProblems(config: BastionConfig): ConfigProblem[] {
     'deleteMarkersPerHour',
     'newVersionsPerHour',
     'failedReplicationsPer15Minutes',
+    'deleteMarkersPerDay',
+    'deleteMarkersPerWeek',
+    'newVersionsPerDay',
+    'newVersionsPerWeek',
+    'lifecycleDeletionsPerDay',
   ] as const) {
     const value = alerts[key];
     if (value !== undefined && !isPositiveInteger(value)) {
       problem(`alerts.${key}`, value, 'must be a positive whole number');
     }
+  }
+  const heartbeat = alerts.heartbeat ?? {};
+  const interval = heartbeat.intervalMinutes ?? 60;
+  if (!isPositiveInteger(interval) || interval > 1440) {
+    problem(
+      'alerts.heartbeat.intervalMinutes',
+      heartbeat.intervalMinutes,
+      'must be a whole number of minutes from 1 to 1440',
+    );
+  }
+  const alarmAfter = heartbeat.alarmAfterMinutes;
+  if (
+    alarmAfter !== undefined &&
+    (!isPositiveInteger(alarmAfter) || alarmAfter < 2 * interval || alarmAfter > 7 * 24 * 60)
+  ) {
+    problem(
+      'alerts.heartbeat.alarmAfterMinutes',
+      alarmAfter,
+      `must be a whole number of minutes from twice the interval (${2 * interval}) to 10080 (7 days, CloudWatch's longest alarm period): a beat takes minutes to replicate`,
+    );
+  }
+  const key = heartbeat.key;
+  if (key !== undefined && (key.length === 0 || key.startsWith('/') || key.length > 1024)) {
+    problem(
+      'alerts.heartbeat.key',
+      key,
+      'must be an S3 object key of 1 to 1024 characters that does not start with /',
+    );
   }
   (alerts.emailAddresses ?? []).forEach((address, i) => {
     if (!EMAIL.test(address)) {
