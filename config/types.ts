@@ -18,7 +18,25 @@ export const REPLICA_STORAGE_CLASSES = [
   'DEEP_ARCHIVE',
   'GLACIER_IR',
 ] as const;
-export type ReplicaStorageClass = (typeof REPLICA_STORAGE_CLASSES)[number];
+
+/**
+ * The storage classes a restore reads at once, without RestoreObject: S3 Glacier Flexible
+ * Retrieval (GLACIER) and Deep Archive (DEEP_ARCHIVE) need a restore request and hours (up to 48)
+ * first, which the restore path does not make. INTELLIGENT_TIERING archives only into the tiers a
+ * bucket opts in to, and the backup buckets opt in to none (a primary admin cannot add one: the
+ * bucket policy denies every bucket setting). GLACIER_IR is read in milliseconds.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/restoring-objects.html
+ */
+export const RESTORE_READABLE_STORAGE_CLASSES = [
+  'STANDARD',
+  'REDUCED_REDUNDANCY',
+  'STANDARD_IA',
+  'ONEZONE_IA',
+  'INTELLIGENT_TIERING',
+  'GLACIER_IR',
+] as const;
+/** A replica storage class that the restore reads without RestoreObject. */
+export type ReplicaStorageClass = (typeof RESTORE_READABLE_STORAGE_CLASSES)[number];
 
 /** One AWS account the project deploys into. */
 export interface AccountConfig {
@@ -51,7 +69,10 @@ export interface SourceBucketConfig {
    */
   readonly noncurrentVersionRetentionDays: number;
   /**
-   * Storage class of the replicas.
+   * Storage class of the replicas: one that the restore reads at once (see
+   * RESTORE_READABLE_STORAGE_CLASSES). Archive classes are refused: a restore from them needs
+   * RestoreObject and hours of waiting first, and they bill a minimum storage duration longer
+   * than most recovery windows.
    * @default - the storage class of the source object
    */
   readonly replicaStorageClass?: ReplicaStorageClass;
@@ -85,6 +106,13 @@ export interface ObjectLockConfig {
    * @default - the retention must not exceed any bucket's `noncurrentVersionRetentionDays`
    */
   readonly longerThanRetentionReason?: string;
+  /**
+   * The longest Object Lock retention, in days, that a replica may carry into a backup bucket. A
+   * replica keeps the retention of its source object, so a primary admin could otherwise lock
+   * replicas for a century (COMPLIANCE: nobody can delete them, and they are billed until then).
+   * @default - `days`, the buckets' own default retention
+   */
+  readonly maxReplicaRetentionDays?: number;
 }
 
 /** Names of the IAM roles the stacks create. */
@@ -109,6 +137,11 @@ export interface RoleNamesConfig {
    * @default 's3-bastion-restore'
    */
   readonly restore?: string;
+  /**
+   * Role that EventBridge Scheduler assumes to write the heartbeat canaries (primary account).
+   * @default 's3-bastion-heartbeat'
+   */
+  readonly heartbeat?: string;
 }
 
 /** Terraform Cloud: one workspace per stack, each with only its own account's credentials. */
@@ -160,6 +193,71 @@ export interface AlertsConfig {
    * @default 1
    */
   readonly failedReplicationsPer15Minutes?: number;
+  /**
+   * Delete markers in one backup bucket within 24 hours that raise the alarm: a slow drip that
+   * stays under the hourly threshold adds up here.
+   * @default - 4 x deleteMarkersPerHour
+   */
+  readonly deleteMarkersPerDay?: number;
+  /**
+   * Delete markers in one backup bucket within seven days (or the recovery window, when shorter;
+   * CloudWatch evaluates an alarm over seven days at most) that raise the alarm.
+   * @default - 2 x deleteMarkersPerDay
+   */
+  readonly deleteMarkersPerWeek?: number;
+  /**
+   * New versions in one backup bucket within 24 hours that raise the alarm.
+   * @default - 4 x newVersionsPerHour
+   */
+  readonly newVersionsPerDay?: number;
+  /**
+   * New versions in one backup bucket within seven days (or the recovery window, when shorter)
+   * that raise the alarm.
+   * @default - 2 x newVersionsPerDay
+   */
+  readonly newVersionsPerWeek?: number;
+  /**
+   * Versions that the lifecycle rule removes for good from one backup bucket within 24 hours
+   * that raise the alarm: the last copies of deleted or overwritten data are disappearing.
+   * @default - newVersionsPerDay + deleteMarkersPerDay
+   */
+  readonly lifecycleDeletionsPerDay?: number;
+  /**
+   * The heartbeat of each source bucket: a canary written on a schedule in the primary account,
+   * and an alarm in the backup account when its replica stops arriving.
+   * @default - on, with the HeartbeatConfig defaults
+   */
+  readonly heartbeat?: HeartbeatConfig;
+}
+
+/**
+ * A canary object that EventBridge Scheduler writes into every source bucket on a schedule (no
+ * server to run). Its replica arriving in the backup bucket is the backup account's own proof
+ * that replication still runs: the alarm lives there, out of a primary admin's reach.
+ */
+export interface HeartbeatConfig {
+  /**
+   * Whether the canary writer and the heartbeat alarms are deployed.
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * Minutes between two canary writes (1 to 1440).
+   * @default 60
+   */
+  readonly intervalMinutes?: number;
+  /**
+   * Minutes without a new canary replica after which the alarm fires: at least twice the
+   * interval (replication takes minutes, sometimes more), at most 7 days.
+   * @default - 3 x intervalMinutes (three missed beats)
+   */
+  readonly alarmAfterMinutes?: number;
+  /**
+   * Key of the canary object in every source bucket (and so in its backup bucket). It is
+   * overwritten on every beat: choose a key that nothing else writes.
+   * @default 's3-bastion-heartbeat/canary'
+   */
+  readonly key?: string;
 }
 
 /** A complete deployment: two accounts, the buckets to protect, and who may run the tools. */

@@ -139,3 +139,9 @@ export const OUTSIDE_ACCOUNT_ALLOW_LIST: readonly string[] = [
     ...BACKFILL_DESTINATION_OBJECT_ACTIONS,
   ]),
 ].sort();
+
+/**
+ * The heartbeat canary writer: one PutObject of one key per source bucket.
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html
+ */
+export const HEARTBEAT_CANARY_ACTIONS = ['s3:PutObject'] as const;

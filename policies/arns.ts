@@ -11,12 +11,20 @@ export const DEFAULT_ROLE_NAMES = {
   backfill: 's3-bastion-backfill',
   batchReplication: 's3-bastion-batch-replication',
   restore: 's3-bastion-restore',
+  heartbeat: 's3-bastion-heartbeat',
 } as const;
 
 export type RoleKey = keyof typeof DEFAULT_ROLE_NAMES;
 
 /** Alias of the KMS key that the backup stack creates to re-encrypt SSE-KMS replicas. */
 export const REPLICA_KEY_ALIAS = 'alias/s3-bastion-replica';
+
+/** Key of the heartbeat canary in every source bucket, unless the config names another. */
+export const DEFAULT_HEARTBEAT_KEY = 's3-bastion-heartbeat/canary';
+
+export function heartbeatKeyOf(config: BastionConfig): string {
+  return config.alerts?.heartbeat?.key ?? DEFAULT_HEARTBEAT_KEY;
+}
 
 export const DEFAULT_BATCH_REPORT_PREFIX = 's3-bastion-batch-replication/';
 

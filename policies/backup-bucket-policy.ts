@@ -7,6 +7,7 @@ import {
   REPLICATION_DESTINATION_OBJECT_ACTIONS,
 } from './actions';
 import { accountRootArn, bucketArn, objectsArn, partitionOf, roleArn } from './arns';
+import { backupWriteGuards } from './backup-write-guards';
 import { principalIs } from './conditions';
 import { ConditionBlock, PolicyDocument, Statement, policyDocument } from './document';
 
@@ -240,6 +241,11 @@ export function backupBucketPolicy(
       kind: 'resource',
       partition: partitionOf(config),
     },
-    [...GUARDRAILS, ...GRANTS].map((statement) => statement(context)),
+    [
+      ...GUARDRAILS.map((statement) => statement(context)),
+      // What replication and backfill may write (SSE-C, KMS keys, Object Lock, storage class).
+      ...backupWriteGuards(config, bucket),
+      ...GRANTS.map((statement) => statement(context)),
+    ],
   );
 }

@@ -22,6 +22,7 @@ export type ConditionOperator =
   | 'BoolIfExists'
   | 'Null'
   | 'NumericLessThan'
+  | 'NumericGreaterThan'
   | 'ForAnyValue:StringEquals';
 
 export type ConditionBlock = Partial<

@@ -15,6 +15,8 @@ const REPLICATION_ENVELOPE = [
   'object s3:ReplicateDelete',
   'object s3:ReplicateObject',
   'object s3:ReplicateObjectAnnotation',
+  'object s3:ReplicateObject [sse-kms-backup-key]',
+  'object s3:ReplicateObject [sse-s3]',
   'object s3:ReplicateTags',
 ];
 
@@ -22,8 +24,42 @@ const BACKFILL_ENVELOPE = [
   'bucket s3:ListBucket',
   'object s3:PutObject [if-none-match]',
   'object s3:PutObject [if-none-match+bucket-owner-full-control]',
+  'object s3:PutObject [if-none-match+glacier-ir]',
+  'object s3:PutObject [if-none-match+sse-kms-backup-key]',
+  'object s3:PutObject [if-none-match+sse-s3]',
+  'object s3:PutObject [if-none-match+standard-ia]',
   'object s3:PutObject [multipart-step]',
 ];
+
+/**
+ * Write shapes that the role's Allow grants and only a write guardrail (a Deny: SSE-C, a foreign
+ * or unnamed KMS key, Object Lock headers, an archive class) refuses. The allows-only layer may
+ * grant them; the deployed and the denies-only layers must not, which proves each guardrail.
+ */
+const REPLICATION_SHAPES_DENIED_BY_GUARDS = [
+  'object s3:ReplicateObject [sse-c]',
+  'object s3:ReplicateObject [sse-kms-foreign-key]',
+];
+const BACKFILL_SHAPES_DENIED_BY_GUARDS = [
+  'object s3:PutObject [if-none-match+deep-archive]',
+  'object s3:PutObject [if-none-match+glacier]',
+  'object s3:PutObject [if-none-match+legal-hold]',
+  'object s3:PutObject [if-none-match+object-lock-mode]',
+  'object s3:PutObject [if-none-match+object-lock-retain-until]',
+  'object s3:PutObject [if-none-match+sse-c]',
+  'object s3:PutObject [if-none-match+sse-kms-foreign-key]',
+  'object s3:PutObject [if-none-match+sse-kms-no-key-id]',
+  'object s3:PutObject [multipart-step+deep-archive]',
+  'object s3:PutObject [multipart-step+sse-c]',
+];
+export const SHAPES_DENIED_ONLY_BY_WRITE_GUARDS: Readonly<
+  Partial<Record<ActorId, readonly string[]>>
+> = {
+  'replication-role': REPLICATION_SHAPES_DENIED_BY_GUARDS,
+  'replication-role-taken-over': REPLICATION_SHAPES_DENIED_BY_GUARDS,
+  'backfill-role': BACKFILL_SHAPES_DENIED_BY_GUARDS,
+  'backfill-role-taken-over': BACKFILL_SHAPES_DENIED_BY_GUARDS,
+};
 
 /** On each backup bucket and its objects. */
 export const EXPECTED_BACKUP_ACCESS: Readonly<Record<ActorId, readonly string[]>> = {

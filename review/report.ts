@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Statement } from '../policies/document';
+import { WRITE_GUARD_PURPOSE } from '../policies/backup-write-guards';
 import { SERVICE_RULES } from '../policies/service-rules';
 import { Actor } from './actors';
 import { Cell, Finding, LAYER_ACTORS, MISTAKE_SID } from './matrix';
@@ -28,6 +29,7 @@ export const GUARDRAIL_PURPOSE: Readonly<Record<string, string>> = {
   DenyBackfillOverwrites:
     "the backfill role creating an object without If-None-Match '*', which could overwrite (multipart steps that create nothing are exempt)",
   DenyBackfillObjectAcls: 'the backfill role sending any ACL but bucket-owner-full-control',
+  ...WRITE_GUARD_PURPOSE,
 };
 
 function evaluatorVersion(): string {
@@ -186,6 +188,22 @@ function residualRisks(review: Review): string[] {
       'enforces If-None-Match makes CopyObject into the bucket fail unless S3 supports the ' +
       'header on CopyObject; the backfill must verify its copy path against real S3 (multipart ' +
       'copy, UploadPartCopy then CompleteMultipartUpload with If-None-Match, is allowed).',
+    '8. **The AWS Organizations management account is trusted.** If the primary account is the ' +
+      'management account (or its admins are), it can assume `OrganizationAccountAccessRole` in ' +
+      'the backup account, attach SCPs and RCPs to it, deploy into it through StackSets, or close ' +
+      'it; SCPs never restrict the management account. Keep both accounts out of the management ' +
+      'account, delete or restrict `OrganizationAccountAccessRole` in the backup account, and ' +
+      'see docs/backup-integrity.md.',
+    '9. **What a replica may carry is pinned only where AWS offers a condition key.** The bucket ' +
+      'policy refuses SSE-C, KMS keys outside the backup account, Object Lock headers and archive ' +
+      'classes on backfill writes, and SSE-C and foreign keys on replication writes (rows ' +
+      '`[sse-c]`, `[sse-kms-foreign-key]`, ...). AWS lists no storage-class key for ' +
+      '`s3:ReplicateObject`: a primary admin can still archive replicas through the replication ' +
+      'rule or the source objects (detection: the inventory comparison and the drift check). ' +
+      (lock === undefined
+        ? ''
+        : 'The replica retention cap (`DenyRetentionBeyondCap`) follows the S3 user guide; the ' +
+          'evaluator cannot model it for `s3:ReplicateObject`, a live account proves it.'),
   ];
 }
 

@@ -7,18 +7,59 @@ import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric
 import { S3BucketNotification } from '@cdktf/provider-aws/lib/s3-bucket-notification';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
-import { AlertsConfig, BastionConfig, SourceBucketConfig } from '../config';
+import { AlertsConfig, BastionConfig, HeartbeatConfig, SourceBucketConfig } from '../config';
+import { heartbeatKeyOf } from '../policies/arns';
 import { toJson } from '../policies/document';
 import { EVENT_RULE_NAME_PREFIX, eventLogGroupPolicy } from '../policies/event-log-policy';
 
 /** The thresholds in force: the config's, or the documented defaults. */
 export function alertThresholds(
   config: BastionConfig,
-): Required<Omit<AlertsConfig, 'emailAddresses'>> {
+): Required<Omit<AlertsConfig, 'emailAddresses' | 'heartbeat'>> {
+  const alerts = config.alerts ?? {};
+  const deleteMarkersPerHour = alerts.deleteMarkersPerHour ?? 100;
+  const newVersionsPerHour = alerts.newVersionsPerHour ?? 1000;
+  const deleteMarkersPerDay = alerts.deleteMarkersPerDay ?? 4 * deleteMarkersPerHour;
+  const newVersionsPerDay = alerts.newVersionsPerDay ?? 4 * newVersionsPerHour;
   return {
-    deleteMarkersPerHour: config.alerts?.deleteMarkersPerHour ?? 100,
-    newVersionsPerHour: config.alerts?.newVersionsPerHour ?? 1000,
-    failedReplicationsPer15Minutes: config.alerts?.failedReplicationsPer15Minutes ?? 1,
+    deleteMarkersPerHour,
+    newVersionsPerHour,
+    failedReplicationsPer15Minutes: alerts.failedReplicationsPer15Minutes ?? 1,
+    deleteMarkersPerDay,
+    newVersionsPerDay,
+    deleteMarkersPerWeek: alerts.deleteMarkersPerWeek ?? 2 * deleteMarkersPerDay,
+    newVersionsPerWeek: alerts.newVersionsPerWeek ?? 2 * newVersionsPerDay,
+    lifecycleDeletionsPerDay:
+      alerts.lifecycleDeletionsPerDay ?? newVersionsPerDay + deleteMarkersPerDay,
+  };
+}
+
+/** The heartbeat in force: the config's, or the documented defaults. */
+export function heartbeatSettings(config: BastionConfig): Required<HeartbeatConfig> {
+  const heartbeat = config.alerts?.heartbeat ?? {};
+  const intervalMinutes = heartbeat.intervalMinutes ?? 60;
+  return {
+    enabled: heartbeat.enabled ?? true,
+    intervalMinutes,
+    alarmAfterMinutes: heartbeat.alarmAfterMinutes ?? 3 * intervalMinutes,
+    key: heartbeatKeyOf(config),
+  };
+}
+
+/**
+ * The count of events that an EventBridge rule matched, as CloudWatch publishes it per rule
+ * (MatchedEvents has no RuleName dimension).
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html
+ */
+export function ruleEventCount(rule: CloudwatchEventRule): {
+  namespace: string;
+  metricName: string;
+  dimensions: Record<string, string>;
+} {
+  return {
+    namespace: 'AWS/Events',
+    metricName: 'TriggeredRules',
+    dimensions: { RuleName: rule.name },
   };
 }
 
@@ -66,7 +107,7 @@ export function eventLogGroup(
 }
 
 /** EventBridge rule on one backup bucket's S3 events, delivered to the event log group. */
-function s3EventRule(
+export function s3EventRule(
   scope: Construct,
   id: string,
   logGroup: CloudwatchLogGroup,
@@ -92,30 +133,42 @@ function s3EventRule(
   return rule;
 }
 
+/** An alarm that fires when a rule matched at least `threshold` events within one period. */
+export function eventCountAlarm(
+  scope: Construct,
+  id: string,
+  rule: CloudwatchEventRule,
+  props: {
+    name: string;
+    description: string;
+    threshold: number;
+    periodSeconds: number;
+    topic: SnsTopic;
+  },
+): CloudwatchMetricAlarm {
+  return new CloudwatchMetricAlarm(scope, id, {
+    alarmName: props.name,
+    alarmDescription: props.description,
+    ...ruleEventCount(rule),
+    statistic: 'Sum',
+    period: props.periodSeconds,
+    evaluationPeriods: 1,
+    threshold: props.threshold,
+    comparisonOperator: 'GreaterThanOrEqualToThreshold',
+    // No matching event in the window is the normal, quiet case.
+    treatMissingData: 'notBreaching',
+    alarmActions: [props.topic.arn],
+    okActions: [props.topic.arn],
+  });
+}
+
 function hourlyEventAlarm(
   scope: Construct,
   id: string,
   rule: CloudwatchEventRule,
   props: { name: string; description: string; threshold: number; topic: SnsTopic },
 ): CloudwatchMetricAlarm {
-  return new CloudwatchMetricAlarm(scope, id, {
-    alarmName: props.name,
-    alarmDescription: props.description,
-    // Published per rule (MatchedEvents has no RuleName dimension: it would never be emitted).
-    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html
-    namespace: 'AWS/Events',
-    metricName: 'TriggeredRules',
-    dimensions: { RuleName: rule.name },
-    statistic: 'Sum',
-    period: 3600,
-    evaluationPeriods: 1,
-    threshold: props.threshold,
-    comparisonOperator: 'GreaterThanOrEqualToThreshold',
-    // No events in an hour is the normal, quiet case.
-    treatMissingData: 'notBreaching',
-    alarmActions: [props.topic.arn],
-    okActions: [props.topic.arn],
-  });
+  return eventCountAlarm(scope, id, rule, { ...props, periodSeconds: 3600 });
 }
 
 /**
@@ -129,7 +182,7 @@ export function backupBucketAlarms(
   bucketId: string,
   topic: SnsTopic,
   logGroup: CloudwatchLogGroup,
-): void {
+): { deleteMarkers: CloudwatchEventRule; newVersions: CloudwatchEventRule } {
   const name = source.backupBucketName;
   const thresholds = alertThresholds(config);
   new S3BucketNotification(scope, `${name}-eventbridge`, { bucket: bucketId, eventbridge: true });
@@ -169,6 +222,7 @@ export function backupBucketAlarms(
     threshold: thresholds.newVersionsPerHour,
     topic,
   });
+  return { deleteMarkers: deletes, newVersions: writes };
 }
 
 /** Primary side: replication failures, from the rule's replication metrics, per source bucket. */

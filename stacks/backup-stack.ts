@@ -19,6 +19,7 @@ import { toJson } from '../policies/document';
 import { replicaKeyPolicy } from '../policies/replica-key-policy';
 import { restoreRolePolicy, restoreRoleTrustPolicy } from '../policies/restore-role';
 import { alertTopic, backupBucketAlarms, eventLogGroup } from './alerts';
+import { integrityAlarms } from './integrity-alarms';
 import { bucketInventory, inventoryBucket, inventoryEnabled } from './inventory';
 import { accountProvider, configureBackend } from './providers';
 import { StackPlan } from './topology';
@@ -49,7 +50,8 @@ export class BackupStack extends TerraformStack {
     for (const bucket of plan.buckets) {
       const { id: bucketId, versioning } = this.backupBucket(config, bucket);
       backupVersioning.push(versioning);
-      backupBucketAlarms(this, config, bucket, bucketId, topic, eventLog);
+      const hourlyRules = backupBucketAlarms(this, config, bucket, bucketId, topic, eventLog);
+      integrityAlarms(this, config, bucket, hourlyRules, topic, eventLog);
     }
     if (inventoryEnabled(config)) {
       const names = plan.buckets.map((b) => b.backupBucketName);

@@ -23,8 +23,10 @@ import {
   batchReplicationRoleTrustPolicy,
 } from '../policies/batch-replication-role';
 import { PolicyDocument, toJson } from '../policies/document';
+import { heartbeatRolePolicy, heartbeatRoleTrustPolicy } from '../policies/heartbeat-role';
 import { replicationRolePolicy, replicationRoleTrustPolicy } from '../policies/replication-role';
-import { alertTopic, replicationFailureAlarm } from './alerts';
+import { alertTopic, heartbeatSettings, replicationFailureAlarm } from './alerts';
+import { heartbeatSchedule } from './heartbeat';
 import { bucketInventory, inventoryBucket, inventoryEnabled } from './inventory';
 import { accountProvider, configureBackend } from './providers';
 import { StackPlan } from './topology';
@@ -51,6 +53,7 @@ export class PrimaryStack extends TerraformStack {
 
     // The replication rule must wait for the role's permissions, when this stack creates them.
     const replicationPermissions: IamRolePolicy[] = [];
+    const heartbeatPermissions: IamRolePolicy[] = [];
     if (plan.holdsRoles) {
       replicationPermissions.push(
         this.role('replication-role', roleName(config, 'replication'), {
@@ -70,6 +73,15 @@ export class PrimaryStack extends TerraformStack {
         trust: batchReplicationRoleTrustPolicy(config),
         policy: batchReplicationRolePolicy(config),
       });
+      if (heartbeatSettings(config).enabled) {
+        heartbeatPermissions.push(
+          this.role('heartbeat-role', roleName(config, 'heartbeat'), {
+            description: 'Assumed by EventBridge Scheduler to write the heartbeat canaries',
+            trust: heartbeatRoleTrustPolicy(config),
+            policy: heartbeatRolePolicy(config, config.sourceBuckets),
+          }),
+        );
+      }
     }
 
     const topic = alertTopic(this, config, plan.name);
@@ -96,6 +108,9 @@ export class PrimaryStack extends TerraformStack {
         lifecycle: { preventDestroy: true },
       });
       replicationFailureAlarm(this, config, source, rule.id as string, topic);
+      if (heartbeatSettings(config).enabled) {
+        heartbeatSchedule(this, config, source, heartbeatPermissions);
+      }
     }
     if (inventoryEnabled(config)) {
       const names = plan.buckets.map((b) => b.name);

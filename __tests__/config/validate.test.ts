@@ -121,6 +121,36 @@ describe('validateConfig', () => {
     );
   });
 
+  // Archived replicas need RestoreObject and hours before a restore can read them:
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/restoring-objects.html
+  it.each(['GLACIER', 'DEEP_ARCHIVE'])(
+    'refuses the archive class %s as replica storage class, naming path, value and rule',
+    (storageClass) => {
+      const config = withBucket({ replicaStorageClass: storageClass as never });
+      const problems = findConfigProblems(config).filter(
+        (p) => p.path === 'sourceBuckets[0].replicaStorageClass',
+      );
+      expect(problems).toEqual([
+        {
+          path: 'sourceBuckets[0].replicaStorageClass',
+          value: storageClass,
+          rule: expect.stringMatching(/without RestoreObject \(STANDARD, .*GLACIER_IR\)/),
+        },
+      ]);
+      expect(() => validateConfig(config)).toThrow(
+        `sourceBuckets[0].replicaStorageClass = "${storageClass}": must be a class the restore reads without RestoreObject`,
+      );
+    },
+  );
+
+  it.each(['STANDARD', 'STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR'])(
+    'accepts the replica storage class %s, read without RestoreObject',
+    (storageClass) => {
+      const config = withBucket({ replicaStorageClass: storageClass as never });
+      expect(rulesAt(config, 'sourceBuckets[0].replicaStorageClass')).toEqual([]);
+    },
+  );
+
   it('rejects a malformed KMS key ARN and a key of another account or region', () => {
     expect(
       rulesAt(withBucket({ sourceKmsKeyArn: 'alias/prod' }), 'sourceBuckets[0].sourceKmsKeyArn')[0],
@@ -266,9 +296,47 @@ describe('validateConfig', () => {
     'deleteMarkersPerHour',
     'newVersionsPerHour',
     'failedReplicationsPer15Minutes',
+    'deleteMarkersPerDay',
+    'deleteMarkersPerWeek',
+    'newVersionsPerDay',
+    'newVersionsPerWeek',
+    'lifecycleDeletionsPerDay',
   ] as const)('rejects a non-positive alert threshold alerts.%s', (key) => {
     const config = { ...exampleConfig, alerts: { [key]: 0 } };
     expect(rulesAt(config, `alerts.${key}`)).toEqual(['must be a positive whole number']);
+  });
+
+  it('refuses a heartbeat that cannot work, naming each field, value and rule at once', () => {
+    const config = {
+      ...exampleConfig,
+      alerts: { heartbeat: { intervalMinutes: 60, alarmAfterMinutes: 90, key: '/canary' } },
+    };
+    expect(findConfigProblems(config)).toEqual([
+      {
+        path: 'alerts.heartbeat.alarmAfterMinutes',
+        value: 90,
+        rule: expect.stringMatching(
+          /^must be a whole number of minutes from twice the interval \(120\)/,
+        ),
+      },
+      {
+        path: 'alerts.heartbeat.key',
+        value: '/canary',
+        rule: 'must be an S3 object key of 1 to 1024 characters that does not start with /',
+      },
+    ]);
+    expect(
+      rulesAt(
+        { ...exampleConfig, alerts: { heartbeat: { intervalMinutes: 0 } } },
+        'alerts.heartbeat.intervalMinutes',
+      ),
+    ).toEqual(['must be a whole number of minutes from 1 to 1440']);
+    expect(
+      rulesAt(
+        { ...exampleConfig, alerts: { heartbeat: { alarmAfterMinutes: 20_000 } } },
+        'alerts.heartbeat.alarmAfterMinutes',
+      ),
+    ).toHaveLength(1);
   });
 
   it('rejects a malformed alert email address', () => {

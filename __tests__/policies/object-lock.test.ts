@@ -54,5 +54,6 @@ describe('the access proof with Object Lock (GOVERNANCE, 30 days)', () => {
     const report = renderReport(review);
     expect(report).toContain('Object Lock GOVERNANCE with 30 days of default retention');
     expect(report).not.toContain('This config has no Object Lock');
+    expect(report).toMatch(/replica retention cap .*a live account proves it/);
   });
 });

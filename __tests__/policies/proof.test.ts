@@ -69,6 +69,8 @@ describe('the access proof on the example config', () => {
         'object s3:ObjectOwnerOverrideToBucketOwner',
         'object s3:ReplicateDelete',
         'object s3:ReplicateObject',
+        'object s3:ReplicateObject [sse-kms-backup-key]',
+        'object s3:ReplicateObject [sse-s3]',
         'object s3:ReplicateObjectAnnotation',
         'object s3:ReplicateTags',
       ]);
@@ -78,6 +80,10 @@ describe('the access proof on the example config', () => {
       expect(allowed(deployed(bucket, 'backfill-role'))).toEqual([
         'bucket s3:ListBucket',
         'object s3:PutObject [if-none-match+bucket-owner-full-control]',
+        'object s3:PutObject [if-none-match+glacier-ir]',
+        'object s3:PutObject [if-none-match+sse-kms-backup-key]',
+        'object s3:PutObject [if-none-match+sse-s3]',
+        'object s3:PutObject [if-none-match+standard-ia]',
         'object s3:PutObject [if-none-match]',
         'object s3:PutObject [multipart-step]',
       ]);
@@ -85,11 +91,24 @@ describe('the access proof on the example config', () => {
         .filter((c) => c.action === 's3:PutObject' && c.result !== 'Allowed')
         .map((c) => c.variant.id)
         .sort();
-      expect(denied).toEqual([
-        'if-none-match+public-read',
-        'multipart-step+public-read',
-        'overwrite',
-      ]);
+      expect(denied).toEqual(
+        [
+          'if-none-match+public-read',
+          'multipart-step+public-read',
+          'overwrite',
+          // the write guardrails (write-guards.test.ts)
+          'if-none-match+deep-archive',
+          'if-none-match+glacier',
+          'if-none-match+legal-hold',
+          'if-none-match+object-lock-mode',
+          'if-none-match+object-lock-retain-until',
+          'if-none-match+sse-c',
+          'if-none-match+sse-kms-foreign-key',
+          'if-none-match+sse-kms-no-key-id',
+          'multipart-step+deep-archive',
+          'multipart-step+sse-c',
+        ].sort(),
+      );
       expect(PUT_OBJECT_VARIANTS).toHaveLength(6);
     });
 
@@ -245,6 +264,8 @@ describe('the security review report', () => {
     );
     expect(report).toMatch(/can write delete markers and new versions into the backup/);
     expect(report).toMatch(/survive the retention window/);
+    expect(report).toMatch(/The AWS Organizations management account is trusted/);
+    expect(report).toMatch(/OrganizationAccountAccessRole/);
     for (const sid of review.buckets[0].policy.Statement.map((s) => s.Sid)) {
       expect(report).toContain(`| ${sid} |`);
     }

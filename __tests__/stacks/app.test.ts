@@ -59,7 +59,7 @@ describe('the app', () => {
     const eu = stacks['primary-eu-west-1'];
     expect(eu.provider.aws[0]).toMatchObject({ alias: 'primary_eu_west_1', region: 'eu-west-1' });
     expect(eu.resource.aws_iam_role).toBeUndefined();
-    expect(Object.keys(stacks['primary-us-east-1'].resource.aws_iam_role)).toHaveLength(3);
+    expect(Object.keys(stacks['primary-us-east-1'].resource.aws_iam_role)).toHaveLength(4);
     expect(stacks['backup-eu-central-1'].resource.aws_iam_role).toBeUndefined();
     const replication = findResource(
       eu,

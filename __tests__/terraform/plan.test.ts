@@ -277,11 +277,12 @@ describe('terraform validate and plan, offline, for every stack of the example c
       [{ default_retention: [{ mode: 'COMPLIANCE', days: 30, years: null }] }],
     ]);
     expect(ofType('aws_s3_bucket_notification').map((v) => v.eventbridge)).toEqual([true, true]);
+    // Per bucket: hourly, 24 h and 7-day counts, lifecycle deletions, heartbeat (threshold 1).
     expect(
       ofType('aws_cloudwatch_metric_alarm')
-        .map((v) => v.threshold)
-        .sort(),
-    ).toEqual([100, 100, 1000, 1000]);
+        .map((v) => v.threshold as number)
+        .sort((a, b) => a - b),
+    ).toEqual([1, 1, 100, 100, 400, 400, 800, 800, 1000, 1000, 4000, 4000, 4400, 4400, 8000, 8000]);
     expect(ofType('aws_sns_topic_subscription').map((v) => v.endpoint)).toEqual([
       'storage-oncall@example.com',
     ]);

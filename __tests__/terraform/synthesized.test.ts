@@ -26,9 +26,11 @@ describe('reading IAM documents back from cdktf.out', () => {
       'backup-us-west-2 trust-policy s3-bastion-restore',
       'primary-us-east-1 role-policy s3-bastion-backfill',
       'primary-us-east-1 role-policy s3-bastion-batch-replication',
+      'primary-us-east-1 role-policy s3-bastion-heartbeat',
       'primary-us-east-1 role-policy s3-bastion-replication',
       'primary-us-east-1 trust-policy s3-bastion-backfill',
       'primary-us-east-1 trust-policy s3-bastion-batch-replication',
+      'primary-us-east-1 trust-policy s3-bastion-heartbeat',
       'primary-us-east-1 trust-policy s3-bastion-replication',
     ]);
   });

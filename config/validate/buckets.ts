@@ -1,4 +1,8 @@
-import { REPLICA_STORAGE_CLASSES, type SourceBucketConfig } from '..';
+import {
+  REPLICA_STORAGE_CLASSES,
+  RESTORE_READABLE_STORAGE_CLASSES,
+  type SourceBucketConfig,
+} from '..';
 import {
   bucketNameProblems,
   KMS_KEY_ARN,
@@ -76,18 +80,7 @@ export const sourceBucketProblems: SectionChecker = (config) => {
         ),
       );
     }
-    if (
-      bucket.replicaStorageClass !== undefined &&
-      !(REPLICA_STORAGE_CLASSES as readonly string[]).includes(bucket.replicaStorageClass)
-    ) {
-      problems.push(
-        problem(
-          `${at}.replicaStorageClass`,
-          bucket.replicaStorageClass,
-          `must be one of ${REPLICA_STORAGE_CLASSES.join(', ')}`,
-        ),
-      );
-    }
+    problems.push(...storageClassProblems(at, bucket.replicaStorageClass));
     problems.push(...kmsKeyProblems(at, bucket, config.primary.accountId, partitionOf(config)));
   });
   return problems;
@@ -110,3 +103,27 @@ export const batchReportBucketProblems: SectionChecker = (config) =>
   config.batchReplicationReportBucket === undefined
     ? []
     : bucketNameProblems('batchReplicationReportBucket', config.batchReplicationReportBucket);
+
+/**
+ * A replica storage class S3 knows, and one the restore reads at once: an archived replica needs a
+ * RestoreObject request and hours of waiting first (docs/backup-integrity.md).
+ */
+function storageClassProblems(at: string, storageClass: string | undefined): ConfigProblem[] {
+  if (storageClass === undefined) return [];
+  const readable = RESTORE_READABLE_STORAGE_CLASSES.join(', ');
+  if (!(REPLICA_STORAGE_CLASSES as readonly string[]).includes(storageClass)) {
+    return [problem(`${at}.replicaStorageClass`, storageClass, `must be one of ${readable}`)];
+  }
+  if (!(RESTORE_READABLE_STORAGE_CLASSES as readonly string[]).includes(storageClass)) {
+    return [
+      problem(
+        `${at}.replicaStorageClass`,
+        storageClass,
+        `must be a class the restore reads without RestoreObject (${readable}): ` +
+          'an archived replica needs a restore request and hours of waiting before it can be read, ' +
+          'which the restore path does not do, and bills a minimum storage duration',
+      ),
+    ];
+  }
+  return [];
+}

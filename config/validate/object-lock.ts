@@ -8,6 +8,18 @@ export const objectLockProblems: SectionChecker = (config) => {
   if (lock.mode !== 'GOVERNANCE' && lock.mode !== 'COMPLIANCE') {
     problems.push(problem('objectLock.mode', lock.mode, 'must be GOVERNANCE or COMPLIANCE'));
   }
+  if (
+    lock.maxReplicaRetentionDays !== undefined &&
+    !isPositiveInteger(lock.maxReplicaRetentionDays)
+  ) {
+    problems.push(
+      problem(
+        'objectLock.maxReplicaRetentionDays',
+        lock.maxReplicaRetentionDays,
+        'must be a positive whole number of days',
+      ),
+    );
+  }
   if (!isPositiveInteger(lock.days)) {
     problems.push(problem('objectLock.days', lock.days, 'must be a positive whole number of days'));
   } else if (!lock.longerThanRetentionReason?.trim()) {
