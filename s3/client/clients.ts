@@ -1,6 +1,11 @@
 import http from 'node:http';
 import https from 'node:https';
 import { S3Client } from '@aws-sdk/client-s3';
+import {
+  doesIdentityRequireRefresh,
+  isIdentityExpired,
+  memoizeIdentityProvider,
+} from '@smithy/core';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 
 export interface ConnectionOptions {
@@ -17,48 +22,60 @@ export interface ConnectionOptions {
   readonly maxSockets?: number;
 }
 
+/** Whose credentials assume the role, and how. */
+export interface AssumeRoleOptions {
+  /** @default `s3-bastion-backup-<pid>` */
+  readonly sessionName?: string;
+  /** Credentials that call sts:AssumeRole. @default - the standard chain (of `profile` if set) */
+  readonly baseCredentials?: AwsCredentialIdentityProvider;
+  /** A named profile whose chain calls sts:AssumeRole when `baseCredentials` is absent. */
+  readonly profile?: string;
+  /** @default - the role's default (one hour) */
+  readonly durationSeconds?: number;
+}
+
 /**
- * Credentials of an assumed role, refreshed five minutes before they expire so that a run of many
- * hours never sends a request with expired credentials.
+ * Credentials of an assumed role for every client of a run: the SDK's fromTemporaryCredentials
+ * (sts:AssumeRole), memoized as the SDK memoizes a client's own credentials (the provider alone
+ * calls STS on every request), so that all clients share one session that is refreshed five
+ * minutes before it expires: a run of many hours never sends a request with expired credentials.
+ * https://docs.aws.amazon.com/AWSJavaScriptSDK/v3/latest/Package/-aws-sdk-credential-providers/#fromtemporarycredentials
  */
 export function assumedRoleCredentials(
   roleArn: string,
   region: string | undefined,
-  sessionName = `s3-bastion-backup-${process.pid}`,
+  options: AssumeRoleOptions = {},
 ): AwsCredentialIdentityProvider {
-  // STS is loaded only when a role is assumed.
-  const sts = import('@aws-sdk/client-sts').then(
-    ({ STSClient, AssumeRoleCommand }) =>
-      [new STSClient(region === undefined ? {} : { region }), AssumeRoleCommand] as const,
+  // Loaded only when a role is assumed: the package pulls in every credential provider.
+  const provider = import('@aws-sdk/credential-providers').then(
+    ({ fromNodeProviderChain, fromTemporaryCredentials }) =>
+      fromTemporaryCredentials({
+        params: {
+          RoleArn: roleArn,
+          RoleSessionName: options.sessionName ?? `s3-bastion-backup-${process.pid}`,
+          ...(options.durationSeconds === undefined
+            ? {}
+            : { DurationSeconds: options.durationSeconds }),
+        },
+        // Without masterCredentials the STS client would use the default chain, not the profile.
+        masterCredentials:
+          options.baseCredentials ??
+          (options.profile === undefined
+            ? undefined
+            : fromNodeProviderChain({ profile: options.profile })),
+        clientConfig: {
+          ...(region === undefined ? {} : { region }),
+          ...(options.profile === undefined ? {} : { profile: options.profile }),
+        },
+      }),
   );
-  let cached: AwsCredentialIdentity | undefined;
-  let pending: Promise<AwsCredentialIdentity> | undefined;
-  return async () => {
-    const fresh =
-      cached?.expiration !== undefined && cached.expiration.getTime() - Date.now() > 300_000;
-    if (fresh && cached !== undefined) return cached;
-    pending ??= sts
-      .then(([client, AssumeRoleCommand]) =>
-        client.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName })),
-      )
-      .then((response) => {
-        const c = response.Credentials;
-        if (!c?.AccessKeyId || !c.SecretAccessKey) {
-          throw new Error(`sts:AssumeRole ${roleArn} returned no credentials`);
-        }
-        cached = {
-          accessKeyId: c.AccessKeyId,
-          secretAccessKey: c.SecretAccessKey,
-          sessionToken: c.SessionToken,
-          expiration: c.Expiration,
-        };
-        return cached;
-      })
-      .finally(() => {
-        pending = undefined;
-      });
-    return pending;
-  };
+  const memoized = memoizeIdentityProvider<AwsCredentialIdentity>(
+    async (properties) => (await provider)(properties),
+    isIdentityExpired,
+    doesIdentityRequireRefresh,
+  );
+  if (memoized === undefined) throw new Error('memoizeIdentityProvider returned no provider');
+  return memoized;
 }
 
 /**
