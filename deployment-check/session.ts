@@ -1,8 +1,9 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { assumedRoleCredentials } from '../s3/client/clients';
 
 /** Whose credentials a request is sent with. */
 export type Principal = 'primary' | 'backup' | 'backfill' | 'restore';
@@ -44,34 +45,25 @@ interface BaseClientConfig {
   readonly credentials?: AwsCredentialIdentityProvider;
 }
 
-/** sts:AssumeRole with the given base credentials, cached until five minutes before expiry. */
+/**
+ * sts:AssumeRole with the given base credentials: the run's shared helper (the SDK's
+ * fromTemporaryCredentials, cached until five minutes before expiry); its failures become a
+ * RoleAssumptionError, so the probes can tell "not allowed to assume" from "the role misbehaves".
+ */
 function assumeRole(
   roleArn: string,
   base: Omit<BaseClientConfig, 'region'>,
   region: string,
 ): AwsCredentialIdentityProvider {
-  const sts = new STSClient({ ...base, region });
-  let cached: AwsCredentialIdentity | undefined;
-  return async () => {
-    if (cached?.expiration !== undefined && cached.expiration.getTime() - Date.now() > 300_000) {
-      return cached;
-    }
+  const provider = assumedRoleCredentials(roleArn, region, {
+    sessionName: `s3-bastion-check-${process.pid}`,
+    baseCredentials: base.credentials,
+    profile: base.profile,
+    durationSeconds: 3600,
+  });
+  return async (properties) => {
     try {
-      const { Credentials: c } = await sts.send(
-        new AssumeRoleCommand({
-          RoleArn: roleArn,
-          RoleSessionName: `s3-bastion-check-${process.pid}`,
-          DurationSeconds: 3600,
-        }),
-      );
-      if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('no credentials returned');
-      cached = {
-        accessKeyId: c.AccessKeyId,
-        secretAccessKey: c.SecretAccessKey,
-        sessionToken: c.SessionToken,
-        expiration: c.Expiration ?? new Date(Date.now() + 3_600_000),
-      };
-      return cached;
+      return await provider(properties);
     } catch (error) {
       throw new RoleAssumptionError(roleArn, error);
     }
