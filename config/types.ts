@@ -142,6 +142,12 @@ export interface RoleNamesConfig {
    * @default 's3-bastion-heartbeat'
    */
   readonly heartbeat?: string;
+  /**
+   * Role that S3 Batch Operations assumes for `restore --engine batch` (backup account): reads
+   * versions of the backup buckets, writes only to the restore targets.
+   * @default 's3-bastion-batch-restore'
+   */
+  readonly batchRestore?: string;
 }
 
 /** Terraform Cloud: one workspace per stack, each with only its own account's credentials. */

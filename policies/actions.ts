@@ -145,3 +145,35 @@ export const OUTSIDE_ACCOUNT_ALLOW_LIST: readonly string[] = [
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html
  */
 export const HEARTBEAT_CANARY_ACTIONS = ['s3:PutObject'] as const;
+
+/**
+ * S3 Batch Operations Copy (S3PutObjectCopy) of chosen versions of the backup into a restore
+ * target, as the batch-restore role. Version-specific reads because the manifest names version
+ * ids; no ACL actions (ACLs are disabled on the buckets).
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops-iam-role-policies.html
+ */
+export const BATCH_RESTORE_BACKUP_OBJECT_ACTIONS = [
+  's3:GetObject',
+  's3:GetObjectVersion',
+  's3:GetObjectTagging',
+  's3:GetObjectVersionTagging',
+] as const;
+export const BATCH_RESTORE_TARGET_OBJECT_ACTIONS = ['s3:PutObject', 's3:PutObjectTagging'] as const;
+/** The manifest it reads and the completion report it writes, under one prefix of the target. */
+export const BATCH_RESTORE_MANIFEST_OBJECT_ACTIONS = [
+  's3:GetObject',
+  's3:GetObjectVersion',
+  's3:PutObject',
+] as const;
+export const BATCH_RESTORE_TARGET_BUCKET_ACTIONS = ['s3:GetBucketLocation'] as const;
+
+/**
+ * What the operator (the restore role) needs to start and follow a Batch Operations job: CreateJob
+ * has no resource type (Resource "*"); DescribeJob takes the job ARN; PassRole hands the
+ * batch-restore role to the service.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops-iam-role-policies.html
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html
+ */
+export const BATCH_JOB_CREATE_ACTIONS = ['s3:CreateJob'] as const;
+export const BATCH_JOB_READ_ACTIONS = ['s3:DescribeJob'] as const;
+export const PASS_ROLE_ACTIONS = ['iam:PassRole'] as const;

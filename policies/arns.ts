@@ -12,6 +12,7 @@ export const DEFAULT_ROLE_NAMES = {
   batchReplication: 's3-bastion-batch-replication',
   restore: 's3-bastion-restore',
   heartbeat: 's3-bastion-heartbeat',
+  batchRestore: 's3-bastion-batch-restore',
 } as const;
 
 export type RoleKey = keyof typeof DEFAULT_ROLE_NAMES;
@@ -36,10 +37,15 @@ export function roleName(config: BastionConfig, role: RoleKey): string {
   return config.roleNames?.[role] ?? DEFAULT_ROLE_NAMES[role];
 }
 
-/** The account a role lives in: the restore role is the backup account's, the others primary's. */
+/** The account a role lives in: the restore roles are the backup account's, the others primary's. */
 export function roleAccount(config: BastionConfig, role: RoleKey): string {
-  return role === 'restore' ? config.backup.accountId : config.primary.accountId;
+  return role === 'restore' || role === 'batchRestore'
+    ? config.backup.accountId
+    : config.primary.accountId;
 }
+
+/** Key prefix, in a restore target, of batch-restore manifests and completion reports. */
+export const BATCH_RESTORE_PREFIX = 's3-bastion-restore/';
 
 export function roleArn(config: BastionConfig, role: RoleKey): string {
   return `arn:${partitionOf(config)}:iam::${roleAccount(config, role)}:role/${roleName(config, role)}`;

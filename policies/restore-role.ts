@@ -1,11 +1,21 @@
 import { BastionConfig } from '../config';
 import {
+  BATCH_JOB_CREATE_ACTIONS,
+  BATCH_JOB_READ_ACTIONS,
+  PASS_ROLE_ACTIONS,
   RESTORE_BACKUP_BUCKET_ACTIONS,
   RESTORE_BACKUP_OBJECT_ACTIONS,
   RESTORE_TARGET_BUCKET_ACTIONS,
   RESTORE_TARGET_OBJECT_ACTIONS,
 } from './actions';
-import { accountRootArn, backupRegionOf, bucketArn, objectsArn, partitionOf } from './arns';
+import {
+  accountRootArn,
+  backupRegionOf,
+  bucketArn,
+  objectsArn,
+  partitionOf,
+  roleArn,
+} from './arns';
 import { principalIs } from './conditions';
 import { PolicyDocument, Statement, policyDocument } from './document';
 import { decryptThroughS3, replicaKeys } from './kms-grants';
@@ -80,6 +90,28 @@ export function restoreRolePolicy(config: BastionConfig): PolicyDocument {
     );
   }
   if (targets.length > 0) {
+    // restore --engine batch: the operator starts and follows a Batch Operations Copy job that
+    // runs as the batch-restore role.
+    statements.push(
+      {
+        Sid: 'StartBatchRestoreJobs',
+        Effect: 'Allow',
+        Action: [...BATCH_JOB_CREATE_ACTIONS],
+        Resource: ['*'],
+      },
+      {
+        Sid: 'FollowBatchRestoreJobs',
+        Effect: 'Allow',
+        Action: [...BATCH_JOB_READ_ACTIONS],
+        Resource: [`arn:${partitionOf(config)}:s3:*:${config.backup.accountId}:job/*`],
+      },
+      {
+        Sid: 'PassBatchRestoreRole',
+        Effect: 'Allow',
+        Action: [...PASS_ROLE_ACTIONS],
+        Resource: [roleArn(config, 'batchRestore')],
+      },
+    );
     statements.splice(
       2,
       0,

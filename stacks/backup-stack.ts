@@ -18,6 +18,10 @@ import { backupBucketPolicy } from '../policies/backup-bucket-policy';
 import { toJson } from '../policies/document';
 import { replicaKeyPolicy } from '../policies/replica-key-policy';
 import { restoreRolePolicy, restoreRoleTrustPolicy } from '../policies/restore-role';
+import {
+  batchRestoreRolePolicy,
+  batchRestoreRoleTrustPolicy,
+} from '../policies/batch-restore-role';
 import { alertTopic, backupBucketAlarms, eventLogGroup } from './alerts';
 import { integrityAlarms } from './integrity-alarms';
 import { bucketInventory, inventoryBucket, inventoryEnabled } from './inventory';
@@ -95,6 +99,17 @@ export class BackupStack extends TerraformStack {
         name: 'restore',
         role: role.name,
         policy: toJson(restoreRolePolicy(config)),
+      });
+      const batchRole = new IamRole(this, 'batch-restore-role', {
+        name: roleName(config, 'batchRestore'),
+        description:
+          'Assumed by S3 Batch Operations for restore --engine batch: copies backup versions into restore targets',
+        assumeRolePolicy: toJson(batchRestoreRoleTrustPolicy(config)),
+      });
+      new IamRolePolicy(this, 'batch-restore-role-policy', {
+        name: 'batch-restore',
+        role: batchRole.name,
+        policy: toJson(batchRestoreRolePolicy(config)),
       });
     }
   }
