@@ -7,6 +7,7 @@ import {
   backupRegionOf,
   inventoryBucketName,
 } from '../policies/arns';
+import { compareVerifyEngines } from '../s3/batch-restore/cost';
 import { RegionalS3Clients } from '../s3/client/bucket-regions';
 import { parseInventoryManifest } from '../s3/inventory/manifest';
 import { LocalReportStore, type ReportStore, S3ReportStore } from '../s3/inventory/store';
@@ -141,6 +142,7 @@ export function inventorySummaryText(report: InventoryVerifyReport, prefix: stri
   const side = (label: string, s: InventoryVerifyReport['source']) =>
     `${label} s3://${s.bucket}/${prefix}: ${formatCount(s.objects)} objects, ${formatBytes(s.bytes)} (${s.format} report of ${s.createdAt}, ${s.dataFiles} files: ${s.manifest})`;
   const fix = fixCommands(report, prefix);
+  const cost = compareVerifyEngines(report.source.objects, report.backup.objects);
   return [
     side('source', report.source),
     side('backup', report.backup),
@@ -153,6 +155,7 @@ export function inventorySummaryText(report: InventoryVerifyReport, prefix: stri
     `not judged (replication PENDING or written after the backup report): ${formatCount(report.inFlight)}`,
     `same size, ETag not comparable (multipart or SSE-KMS): ${formatCount(report.etagNotComparable)}`,
     `only in backup (not an error): ${formatCount(report.onlyInBackup)}`,
+    `cost at list prices: these reports about $${cost.inventoryUsdPerDay.toFixed(4)} a day of S3 Inventory; listing both buckets instead ${formatCount(cost.listRequests)} LIST requests ($${cost.listUsd.toFixed(4)}), one page after the other`,
     ...(fix.recommended === undefined
       ? []
       : [`fix: ${fix.recommended}`, ...fix.commands.slice(1).map((c) => `  or: ${c}`)]),

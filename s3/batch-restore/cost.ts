@@ -68,3 +68,20 @@ export function compareRestoreEngines(listRequests: number, objects: number): En
     },
   ];
 }
+
+/**
+ * What a verify of these object counts costs each way: listing both buckets (one LIST per 1,000
+ * keys per side, one page after the other), or one day of S3 Inventory of both (per million
+ * objects listed; an all-versions report also counts noncurrent versions, so this is a floor).
+ */
+export function compareVerifyEngines(
+  sourceObjects: number,
+  backupObjects: number,
+): { listRequests: number; listUsd: number; inventoryUsdPerDay: number } {
+  const listRequests = Math.ceil(sourceObjects / 1000) + Math.ceil(backupObjects / 1000);
+  return {
+    listRequests,
+    listUsd: (listRequests * PRICES.putCopyListPer1000) / 1000,
+    inventoryUsdPerDay: ((sourceObjects + backupObjects) / 1e6) * PRICES.inventoryPerMillionObjects,
+  };
+}
