@@ -8,6 +8,7 @@ import {
 import { BATCH_RESTORE_PREFIX, bucketArn, objectsArn, partitionOf } from './arns';
 import { onBehalfOf } from './conditions';
 import { PolicyDocument, Statement, policyDocument } from './document';
+import { denyWritesToBackupBuckets } from './restore-role';
 
 /**
  * Only S3 Batch Operations, running a job of the backup account, may assume the role.
@@ -65,12 +66,7 @@ export function batchRestoreRolePolicy(config: BastionConfig): PolicyDocument {
       },
     );
   }
-  statements.push({
-    Sid: 'DenyWritesToBackupBuckets',
-    Effect: 'Deny',
-    Action: ['s3:Put*', 's3:Delete*', 's3:Replicate*', 's3:Restore*', 's3:Bypass*'],
-    Resource: backups.flatMap((b) => [bucketArn(config, b), objectsArn(config, b)]),
-  });
+  statements.push(denyWritesToBackupBuckets(config));
   return policyDocument(
     { name: 'batch-restore-role-policy', kind: 'identity', partition: partitionOf(config) },
     statements,

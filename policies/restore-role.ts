@@ -47,6 +47,19 @@ export function restoreRoleTrustPolicy(config: BastionConfig): PolicyDocument {
   );
 }
 
+/** Whatever else a restore role is granted, it never writes to a backup bucket. */
+export function denyWritesToBackupBuckets(config: BastionConfig): Statement {
+  return {
+    Sid: 'DenyWritesToBackupBuckets',
+    Effect: 'Deny',
+    Action: ['s3:Put*', 's3:Delete*', 's3:Replicate*', 's3:Restore*', 's3:Bypass*'],
+    Resource: config.sourceBuckets.flatMap((b) => [
+      bucketArn(config, b.backupBucketName),
+      objectsArn(config, b.backupBucketName),
+    ]),
+  };
+}
+
 /** Read every version of the backups; write only to the configured restore targets. */
 export function restoreRolePolicy(config: BastionConfig): PolicyDocument {
   const backups = config.sourceBuckets.map((b) => b.backupBucketName);
@@ -64,12 +77,7 @@ export function restoreRolePolicy(config: BastionConfig): PolicyDocument {
       Action: [...RESTORE_BACKUP_OBJECT_ACTIONS],
       Resource: backups.map((b) => objectsArn(config, b)),
     },
-    {
-      Sid: 'DenyWritesToBackupBuckets',
-      Effect: 'Deny',
-      Action: ['s3:Put*', 's3:Delete*', 's3:Replicate*', 's3:Restore*', 's3:Bypass*'],
-      Resource: backups.flatMap((b) => [bucketArn(config, b), objectsArn(config, b)]),
-    },
+    denyWritesToBackupBuckets(config),
   ];
   // Replicas of SSE-KMS sources are encrypted with the replica key of their backup region: reading
   // them takes kms:Decrypt on it, through S3. The key is the backup account's, so this grant and

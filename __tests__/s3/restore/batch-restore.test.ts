@@ -114,6 +114,25 @@ function parseManifest(text: string): Map<string, string> {
   );
 }
 
+/** `npm run restore -- --engine batch --dry-run` of the test's buckets, in-process. */
+const dryRun = (...extra: string[]) => dryRunInto(target, ...extra);
+const dryRunInto = (into: string, ...extra: string[]) =>
+  runCli(
+    (argv, output) => restoreMain(argv, output),
+    [
+      '--engine',
+      'batch',
+      '--backup',
+      backup,
+      '--target',
+      into,
+      '--as-of',
+      asOf.toISOString(),
+      '--dry-run',
+      ...extra,
+    ],
+  );
+
 describe('restore --engine batch', () => {
   it('writes the manifest of the versions the local restore would choose, keys URL-encoded', async () => {
     const out = collector();
@@ -135,21 +154,7 @@ describe('restore --engine batch', () => {
   });
 
   it('--dry-run prints the manifest summary, the exact CreateJob request and both engines cost', async () => {
-    const run = await runCli(
-      (argv, output) => restoreMain(argv, output),
-      [
-        '--engine',
-        'batch',
-        '--backup',
-        backup,
-        '--target',
-        target,
-        '--as-of',
-        asOf.toISOString(),
-        '--dry-run',
-        '--json',
-      ],
-    );
+    const run = await dryRun('--json');
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const result = JSON.parse(run.stdout) as {
@@ -190,20 +195,7 @@ describe('restore --engine batch', () => {
     expect(result.estimates.map((e) => e.engine)).toEqual(['local', 'batch']);
     // Batch Operations adds $0.25 per job and $1 per million objects to the same copies.
     expect(result.estimates[1].usd).toBeGreaterThan(result.estimates[0].usd);
-    const text = await runCli(
-      (argv, output) => restoreMain(argv, output),
-      [
-        '--engine',
-        'batch',
-        '--backup',
-        backup,
-        '--target',
-        target,
-        '--as-of',
-        asOf.toISOString(),
-        '--dry-run',
-      ],
-    );
+    const text = await dryRun();
     expect(text.stdout).toContain('versions from      ListObjectVersions');
     expect(text.stdout).toMatch(/local\s+\$\d/);
     expect(text.stdout).toContain('"S3PutObjectCopy"');
@@ -293,20 +285,7 @@ describe('restore --engine batch', () => {
   });
 
   it('refuses a backup bucket of the config as the target', async () => {
-    const run = await runCli(
-      (argv, output) => restoreMain(argv, output),
-      [
-        '--engine',
-        'batch',
-        '--backup',
-        backup,
-        '--target',
-        'example-bastion-prod-assets',
-        '--as-of',
-        asOf.toISOString(),
-        '--dry-run',
-      ],
-    );
+    const run = await dryRunInto('example-bastion-prod-assets');
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('is a backup bucket');
   });
