@@ -102,7 +102,7 @@ async function localLocation(text: string): Promise<InventoryLocation> {
 }
 
 /** A report location: s3://bucket/path, or a local copy of the inventory bucket. */
-async function locationOf(
+export async function locationOf(
   text: string,
   flag: string,
   s3Store: (bucket: string) => Promise<ReportStore>,

@@ -9,9 +9,11 @@ import {
   RESTORE_TARGET_OBJECT_ACTIONS,
 } from './actions';
 import {
+  INVENTORY_REPORT_PREFIX,
   accountRootArn,
   backupRegionOf,
   bucketArn,
+  inventoryBucketName,
   objectsArn,
   partitionOf,
   roleArn,
@@ -95,6 +97,31 @@ export function restoreRolePolicy(config: BastionConfig): PolicyDocument {
         kmsBackups.map((b) => ({ bucketName: b.backupBucketName, region: backupRegionOf(b) })),
         keys.condition,
       ),
+    );
+  }
+  if (config.inventory?.enabled === true) {
+    // restore --engine batch --versions-from-inventory and verify --inventory read the backup
+    // buckets' reports from the backup account's inventory buckets.
+    const inventories = [
+      ...new Set(
+        config.sourceBuckets.map((b) =>
+          inventoryBucketName(config, config.backup.accountId, backupRegionOf(b)),
+        ),
+      ),
+    ];
+    statements.push(
+      {
+        Sid: 'ListBackupInventoryReports',
+        Effect: 'Allow',
+        Action: ['s3:ListBucket'],
+        Resource: inventories.map((b) => bucketArn(config, b)),
+      },
+      {
+        Sid: 'ReadBackupInventoryReports',
+        Effect: 'Allow',
+        Action: ['s3:GetObject'],
+        Resource: inventories.map((b) => objectsArn(config, b, `${INVENTORY_REPORT_PREFIX}/`)),
+      },
     );
   }
   if (targets.length > 0) {

@@ -14,7 +14,10 @@ import {
 import { waitForBatchJob } from '../backfill/batch-replication';
 import { describeS3Error, FatalS3Error, isFatalForRun, UsageError } from '../client/errors';
 import { keysAtTime, listObjectVersions } from '../listing/version-listing';
+import type { ExternalSortOptions } from '../inventory/external-sort';
+import type { InventoryLocation } from '../inventory/verify-inventory';
 import { compareRestoreEngines, type EngineEstimate } from './cost';
+import { inventoryVersionsAt } from './inventory-versions';
 import {
   batchRestoreJobRequest,
   failedResultKeys,
@@ -52,12 +55,19 @@ export interface BatchRestoreOptions {
   readonly tmpDir?: string;
   readonly onRequest?: (type: string) => void;
   readonly onJobProgress?: (status: string, progress: JobProgressSummary | undefined) => void;
+  /**
+   * Choose the versions from the backup bucket's newest all-versions inventory report instead of
+   * ListObjectVersions: no LIST requests, but --as-of must be before the report was taken.
+   * @default - ListObjectVersions of the backup bucket
+   */
+  readonly versionsFrom?: InventoryLocation;
+  readonly sort?: ExternalSortOptions;
 }
 
 export interface BatchRestoreResult {
   readonly manifest: ManifestSummary & { readonly uri: string };
-  /** Which source chose the versions. */
-  readonly versionSource: 'ListObjectVersions';
+  /** Which source chose the versions: ListObjectVersions, or the inventory report named. */
+  readonly versionSource: string;
   readonly listRequests: number;
   readonly request: CreateJobCommandInput;
   readonly estimates: readonly EngineEstimate[];
@@ -96,17 +106,32 @@ export async function batchRestore(options: BatchRestoreOptions): Promise<BatchR
   try {
     const file = join(dir, 'manifest.csv');
     const out = createWriteStream(file);
-    const versions = listObjectVersions(options.client, {
-      bucket: options.backupBucket,
-      prefix,
-      pageSize: options.pageSize,
-      onRequest: (type) => {
-        listRequests++;
-        options.onRequest?.(type);
-      },
-    });
+    const source =
+      options.versionsFrom === undefined
+        ? {
+            describe: 'ListObjectVersions',
+            choices: keysAtTime(
+              listObjectVersions(options.client, {
+                bucket: options.backupBucket,
+                prefix,
+                pageSize: options.pageSize,
+                onRequest: (type) => {
+                  listRequests++;
+                  options.onRequest?.(type);
+                },
+              }),
+              options.asOf,
+            ),
+          }
+        : await inventoryVersionsAt(
+            options.versionsFrom,
+            options.backupBucket,
+            options.asOf,
+            prefix,
+            options.sort,
+          );
     const summary = await writeRestoreManifest(
-      keysAtTime(versions, options.asOf),
+      source.choices,
       options.backupBucket,
       out,
       options.maxKeysReported,
@@ -135,7 +160,7 @@ export async function batchRestore(options: BatchRestoreOptions): Promise<BatchR
       });
     const result = {
       manifest: { ...summary, uri: `s3://${options.manifestBucket}/${manifestKey}` },
-      versionSource: 'ListObjectVersions' as const,
+      versionSource: source.describe,
       listRequests,
       estimates: compareRestoreEngines(listRequests, summary.objects),
     };

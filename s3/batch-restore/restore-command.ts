@@ -14,13 +14,16 @@ import { BATCH_RESTORE_PREFIX, partitionOf, roleArn } from '../../policies/arns'
 import { assumedRoleCredentials, createS3Client } from '../client/clients';
 import { UsageError } from '../client/errors';
 import { restoreTargetProblem } from '../restore/restore';
+import { S3ReportStore } from '../inventory/store';
+import { locationOf } from '../inventory/verify-command';
 import { type BatchRestoreResult, batchRestore } from './batch-restore';
 
 export const BATCH_RESTORE_USAGE = `usage: npm run restore -- --engine batch --backup <bucket> --target <bucket> --as-of <time> [options]
 
 Restores --backup as it was at --as-of into --target with S3 Batch Operations: the versions are
 chosen as the local engine chooses them (for each key the newest version at or before --as-of; a
-delete marker then means the key did not exist), from ListObjectVersions of the backup bucket,
+delete marker then means the key did not exist), from ListObjectVersions of the backup bucket
+(or, with --versions-from-inventory, from its all-versions S3 Inventory report),
 written as a CSV manifest (bucket,key,versionId; keys URL-encoded) to
 s3://<manifest-bucket>/${BATCH_RESTORE_PREFIX}<run>/manifest.csv, then copied by one S3PutObjectCopy
 job that runs as the batch-restore role. The job copies every chosen version (it does not compare
@@ -37,6 +40,10 @@ listed (use the local engine with --prefix for them). Never writes to the backup
   --batch-role-arn ARN    role of the job (default: the config's s3-bastion-batch-restore)
   --manifest-bucket B     where the manifest and the report go (default: --target; the
                           batch-restore role reads and writes there under ${BATCH_RESTORE_PREFIX})
+  --versions-from-inventory L   choose the versions from the backup bucket's newest all-versions
+                          S3 Inventory report instead of ListObjectVersions (no LIST requests;
+                          --as-of must be before the report was taken): s3://<inventory-bucket>/
+                          inventory/<backup>/s3-bastion-backup/, a manifest.json, or a local copy
   --into-production       allow a production bucket of the config as --target
   --role-arn ARN          assume this role first (the restore role, s3-bastion-restore)
   --region R              region of the buckets and of the job
@@ -66,6 +73,7 @@ const FLAGS = {
   'tmp-dir': { type: 'string' },
   'max-keys': { type: 'string' },
   'page-size': { type: 'string' },
+  'versions-from-inventory': { type: 'string' },
 } as const;
 
 /** The value of --engine in an argument list (`--engine batch` or `--engine=batch`). */
@@ -176,6 +184,15 @@ export async function batchRestoreMain(
       pageSize: positiveIntegerFlag(values['page-size'], 'page-size', 1000),
       maxKeysReported: positiveIntegerFlag(values['max-keys'], 'max-keys', 100),
       tmpDir: values['tmp-dir'],
+      versionsFrom:
+        values['versions-from-inventory'] === undefined
+          ? undefined
+          : await locationOf(
+              values['versions-from-inventory'],
+              'versions-from-inventory',
+              (bucket) => Promise.resolve(new S3ReportStore(client, bucket)),
+            ),
+      sort: { tmpDir: values['tmp-dir'] },
       onJobProgress: values.json
         ? undefined
         : (status, p) =>

@@ -17,6 +17,9 @@ import { main as restoreMain } from '../../../scripts/restore';
 import { batchRestore } from '../../../s3/batch-restore/batch-restore';
 import { createS3Client } from '../../../s3/client/clients';
 import { writeRestoreManifest } from '../../../s3/batch-restore/manifest';
+import { inventoryVersionsAt } from '../../../s3/batch-restore/inventory-versions';
+import { S3ReportStore } from '../../../s3/inventory/store';
+import { rowOfVersion, s3Sink, writeInventoryReport } from '../../../bench/inventory-report';
 import { keysAtTime, listObjectVersions } from '../../../s3/listing/version-listing';
 import { runCli } from '../../support/cli-harness';
 import {
@@ -282,6 +285,41 @@ describe('restore --engine batch', () => {
     expect(created?.Manifest?.Location?.ETag).toBe(head.ETag?.replace(/"/g, ''));
     const body = await client.send(new GetObjectCommand({ Bucket: target, Key: key }));
     expect(parseManifest(await body.Body!.transformToString())).toEqual(expected);
+  });
+
+  it('chooses the same versions from an all-versions inventory report, and refuses a stale one', async () => {
+    const inventory = uniqueBucketName('br-inventory');
+    await createBucket(client, inventory);
+    const rows = [];
+    for await (const v of listObjectVersions(client, { bucket: backup }))
+      rows.push(rowOfVersion(v));
+    const spec = { sourceBucket: backup, destinationBucket: inventory, versions: 'All' as const };
+    const fresh = await writeInventoryReport(
+      s3Sink(client, inventory),
+      { ...spec, format: 'Parquet', createdAt: new Date(Date.now() + 60_000), rowsPerFile: 4 },
+      rows.reverse(),
+    );
+    const store = new S3ReportStore(client, inventory);
+    const { choices, describe } = await inventoryVersionsAt(
+      { store, path: fresh },
+      backup,
+      asOf,
+      '',
+      { runRows: 3, maxOpenRuns: 2 },
+    );
+    expect(describe).toContain(`S3 Inventory s3://${inventory}/${fresh}`);
+    const out = collector();
+    const summary = await writeRestoreManifest(choices, backup, out.stream);
+    expect(parseManifest(out.text())).toEqual(expected);
+    expect(summary.deletedAtAsOf.keys).toEqual(['deleted-before', 'recreated-after']);
+    const stale = await writeInventoryReport(
+      s3Sink(client, inventory),
+      { ...spec, format: 'CSV', createdAt: new Date(asOf.getTime() - 60_000) },
+      rows,
+    );
+    await expect(inventoryVersionsAt({ store, path: stale }, backup, asOf, '')).rejects.toThrow(
+      /is after the report was taken/,
+    );
   });
 
   it('refuses a backup bucket of the config as the target', async () => {
