@@ -5,7 +5,8 @@ import {
   BATCH_RESTORE_TARGET_BUCKET_ACTIONS,
   BATCH_RESTORE_TARGET_OBJECT_ACTIONS,
 } from './actions';
-import { BATCH_RESTORE_PREFIX, bucketArn, objectsArn, partitionOf } from './arns';
+import { BATCH_RESTORE_PREFIX, backupRegionOf, bucketArn, objectsArn, partitionOf } from './arns';
+import { decryptThroughS3, replicaKeys } from './kms-grants';
 import { onBehalfOf } from './conditions';
 import { PolicyDocument, Statement, policyDocument } from './document';
 import { denyWritesToBackupBuckets } from './restore-role';
@@ -64,6 +65,21 @@ export function batchRestoreRolePolicy(config: BastionConfig): PolicyDocument {
         Action: [...BATCH_RESTORE_TARGET_BUCKET_ACTIONS],
         Resource: targets.map((b) => bucketArn(config, b)),
       },
+    );
+  }
+  // Replicas of SSE-KMS sources are encrypted with the replica key of their backup region: the
+  // job reads them through S3, as the restore role does.
+  const kmsBackups = config.sourceBuckets.filter((b) => b.sourceKmsKeyArn !== undefined);
+  if (kmsBackups.length > 0) {
+    const keys = replicaKeys(config, kmsBackups.map(backupRegionOf));
+    statements.push(
+      decryptThroughS3(
+        config,
+        'DecryptReplicasThroughS3',
+        keys.resources,
+        kmsBackups.map((b) => ({ bucketName: b.backupBucketName, region: backupRegionOf(b) })),
+        keys.condition,
+      ),
     );
   }
   statements.push(denyWritesToBackupBuckets(config));
