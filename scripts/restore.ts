@@ -6,7 +6,8 @@ import { EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEM } from '../cli/exit-codes';
 import { CONNECTION_FLAGS, copyFlags, maxKeysFlag, RESTORE_FLAGS } from '../cli/flags';
 import { AWS_ENV, CONFIG_ENV, STATE_DIR_ENV } from '../cli/help';
 import { withProgress } from '../cli/progress';
-import { type Command, commandMain, runMain } from '../cli/runtime';
+import { RESTORE_ENGINE_FLAG, restoreEngineCommand, restoreEngineMain } from '../cli/restore-batch';
+import { type Command, runMain } from '../cli/runtime';
 import { restoreSummaryText } from '../cli/summary';
 import { loadConfig } from '../config';
 import { restore, restoreTargetProblem } from '../s3/restore/restore';
@@ -17,6 +18,7 @@ const FLAGS = {
   ...CONNECTION_FLAGS,
   ...copyFlags('none', ': the restore role has no s3:PutObjectAcl'),
   ...maxKeysFlag(100),
+  ...RESTORE_ENGINE_FLAG,
 } as const;
 
 export const restoreCommand: Command<typeof FLAGS> = {
@@ -74,5 +76,5 @@ export const restoreCommand: Command<typeof FLAGS> = {
   },
 };
 
-export const main = commandMain(restoreCommand);
-if (require.main === module) runMain(restoreCommand);
+export const main = restoreEngineMain(restoreCommand);
+if (require.main === module) runMain(restoreEngineCommand(process.argv, restoreCommand));

@@ -12,7 +12,8 @@ import {
   type S3ControlClient,
 } from '@aws-sdk/client-s3-control';
 import { waitForBatchJob } from '../backfill/batch-replication';
-import { describeS3Error, FatalS3Error, isFatalForRun, UsageError } from '../client/errors';
+import { InputError } from '../../cli/errors';
+import { describeS3Error, FatalS3Error, isFatalForRun } from '../client/errors';
 import { keysAtTime, listObjectVersions } from '../listing/version-listing';
 import type { ExternalSortOptions } from '../inventory/external-sort';
 import type { InventoryLocation } from '../inventory/verify-inventory';
@@ -94,8 +95,9 @@ function fail(error: unknown, action: string, bucket: string, key?: string): nev
 export async function batchRestore(options: BatchRestoreOptions): Promise<BatchRestoreResult> {
   const prefix = options.prefix ?? '';
   if (options.backupBucket === options.targetBucket) {
-    throw new UsageError(
+    throw new InputError(
       `the target is the backup bucket (${options.backupBucket}); a restore never writes to the backup`,
+      'targetBucket',
     );
   }
   const runId = `${options.asOf.toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`;
@@ -140,7 +142,7 @@ export async function batchRestore(options: BatchRestoreOptions): Promise<BatchR
     await once(out, 'finish');
     const size = (await stat(file)).size;
     if (size > MAX_MANIFEST_BYTES) {
-      throw new UsageError(
+      throw new InputError(
         `the manifest is ${size} bytes, above the 5 GiB of one PutObject: restore in parts with --prefix`,
       );
     }

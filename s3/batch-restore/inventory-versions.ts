@@ -1,4 +1,4 @@
-import { UsageError } from '../client/errors';
+import { InputError } from '../../cli/errors';
 import type { KeyAtTime, ListedVersion } from '../listing/version-listing';
 import { type ExternalSortOptions, sortByKey } from '../inventory/external-sort';
 import type { InventoryRow } from '../inventory/format';
@@ -83,7 +83,7 @@ export async function inventoryVersionsAt(
       `--as-of ${asOf.toISOString()} is after the report was taken (${manifest.creationTime.toISOString()}): versions written since are not in it; use ListObjectVersions (no --versions-from-inventory)`,
     );
   }
-  if (problems.length > 0) throw new UsageError(`${where}: ${problems.join('; ')}`);
+  if (problems.length > 0) throw new InputError(`${where}: ${problems.join('; ')}`);
   async function* underPrefix(): AsyncGenerator<InventoryRow> {
     for await (const row of reportRows(location.store, manifest)) {
       if (row.key.startsWith(prefix)) yield row;
