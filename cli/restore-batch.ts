@@ -16,7 +16,7 @@ import {
 } from './args';
 import { UsageError } from './errors';
 import { EXIT_OK, EXIT_PROBLEM } from './exit-codes';
-import { CONNECTION_FLAGS, maxKeysFlag } from './flags';
+import { CONNECTION_FLAGS, maxKeysFlag, RESTORE_FLAGS } from './flags';
 import { formatBytes, formatCount } from './format';
 import { AWS_ENV, CONFIG_ENV, type FlagSpecs } from './help';
 import { locationOf } from './inventory-verify';
@@ -41,21 +41,9 @@ const FLAGS = {
     value: 'batch',
     description: 'batch: this mode (one S3 Batch Operations Copy job instead of local copies)',
   },
-  backup: {
-    type: 'string',
-    value: 'BUCKET',
-    description: 'the versioned backup bucket (required)',
-  },
-  target: {
-    type: 'string',
-    value: 'BUCKET',
-    description: 'the bucket to restore into; never the backup bucket (required)',
-  },
-  'as-of': {
-    type: 'string',
-    value: 'TIME',
-    description: 'the point in time, ISO 8601 with a time zone: 2025-03-01T12:00:00Z (required)',
-  },
+  backup: RESTORE_FLAGS.backup,
+  target: RESTORE_FLAGS.target,
+  'as-of': RESTORE_FLAGS['as-of'],
   'dry-run': {
     type: 'boolean',
     default: false,
@@ -99,11 +87,7 @@ const FLAGS = {
     value: 'DIR',
     description: 'where the manifest is written before the upload (default: system temp)',
   },
-  'page-size': {
-    type: 'string',
-    value: 'N',
-    description: 'keys per listing request (default 1000)',
-  },
+  'page-size': RESTORE_FLAGS['page-size'],
   ...CONNECTION_FLAGS,
   'role-arn': {
     type: 'string',
