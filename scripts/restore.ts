@@ -1,5 +1,4 @@
-// `npm run restore`: a versioned backup bucket as it was at a point in time, into a target bucket
-// (s3/restore/restore.ts). Never writes to the backup, never deletes from the target.
+// `npm run restore`: a backup bucket as it was at a point in time, into a target (s3/restore/).
 import { instantFlag, positiveIntegerFlag } from '../cli/args';
 import { bucketPairFlags, locateBucketPair, parseCopySettings } from '../cli/copy-settings';
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEM } from '../cli/exit-codes';
