@@ -21,7 +21,7 @@ describe('the IAM documents of the example config, read back from cdktf.out', ()
   );
 
   it('all pass the model rules as synthesized', () => {
-    expect(documents.length).toBe(13);
+    expect(documents.length).toBe(15);
     expect(documentRuleFindings(exampleConfig, documents)).toEqual([]);
   });
 });
