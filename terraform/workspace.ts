@@ -10,8 +10,14 @@ import {
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { CliConfig, writeCliConfig } from './cli-config';
-import { OVERRIDE_FILE, awsProviderAliases, offlineOverride } from './offline';
-import { RunResult, runTerraform, terraformEnv } from './terraform';
+import {
+  OVERRIDE_FILE,
+  awsProviderAliases,
+  offlineOverride,
+  triedTheNetwork,
+  withoutAssumeRole,
+} from './offline';
+import { RunResult, TerraformError, runTerraform, terraformEnv } from './terraform';
 
 /**
  * A temporary Terraform workspace: one CLI config and one plugin cache shared by every stack, and
@@ -44,7 +50,7 @@ export class TerraformWorkspace {
 
   /**
    * Copies a stack's configuration files (`cdk.tf.json` or `cdk.tf`) into `<root>/stacks/<name>`
-   * and, when `offline`, adds the offline provider override.
+   * and, when `offline`, drops the deploy role (no STS offline) and adds the offline override.
    */
   addStack(
     name: string,
@@ -56,14 +62,41 @@ export class TerraformWorkspace {
     mkdirSync(dir, { recursive: true });
     const aliases: Array<string | undefined> = [];
     for (const file of files) {
-      copyFileSync(file, join(dir, basename(file)));
-      aliases.push(...awsProviderAliases(file, readFileSync(file, 'utf8')));
+      const text = readFileSync(file, 'utf8');
+      if (options.offline) writeFileSync(join(dir, basename(file)), withoutAssumeRole(file, text));
+      else copyFileSync(file, join(dir, basename(file)));
+      aliases.push(...awsProviderAliases(file, text));
     }
     if (options.offline) {
       const override = offlineOverride(aliases);
       writeFileSync(join(dir, OVERRIDE_FILE), `${JSON.stringify(override, null, 2)}\n`);
     }
     return new TerraformStackDir(this, name, dir, options.offline ?? false);
+  }
+}
+
+/**
+ * An offline run that still reached for the network (a data source, a provider feature that
+ * calls AWS while planning): it failed at the first refused connection instead of waiting.
+ */
+export class OfflineNetworkError extends Error {
+  constructor(
+    readonly stackName: string,
+    readonly args: readonly string[],
+    readonly output: string,
+  ) {
+    const detail = output
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line.startsWith('Error:') || /dial tcp|https?:\/\//.test(line))
+      .slice(0, 4)
+      .join('\n    ');
+    super(
+      `offline plan of stack ${stackName}: terraform ${args[0]} tried to reach the network, which an ` +
+        `offline plan never does (no AWS account, no STS). Something in the stack calls AWS while ` +
+        `planning, such as a data source or a provider setting:\n    ${detail}`,
+    );
+    this.name = 'OfflineNetworkError';
   }
 }
 
@@ -110,8 +143,16 @@ export class TerraformStackDir {
     return join(this.workspace.root, 'plans', `${this.name}.tfplan`);
   }
 
-  run(args: readonly string[], allowFailure = false): Promise<RunResult> {
-    return runTerraform(args, { cwd: this.dir, env: this.env, allowFailure });
+  async run(args: readonly string[], allowFailure = false): Promise<RunResult> {
+    try {
+      return await runTerraform(args, { cwd: this.dir, env: this.env, allowFailure });
+    } catch (error) {
+      if (this.offline && error instanceof TerraformError) {
+        const output = `${error.result.stderr}\n${error.result.stdout}`;
+        if (triedTheNetwork(output)) throw new OfflineNetworkError(this.name, args, output);
+      }
+      throw error;
+    }
   }
 
   async init(): Promise<void> {
