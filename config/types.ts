@@ -89,6 +89,15 @@ export interface SourceBucketConfig {
    * @default true
    */
   readonly manageSourceVersioning?: boolean;
+  /**
+   * S3 Replication Time Control: S3's SLA replicates 99.99% of new objects within 15 minutes,
+   * for a per-GB fee. Turns on the rule's replication metrics with the 15-minute event threshold
+   * that S3 requires with it, and an alarm on `ReplicationLatency` (see
+   * `AlertsConfig.replicationLatencyMinutes`).
+   * https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-time-control.html
+   * @default false - replication without an SLA; most objects still arrive within minutes
+   */
+  readonly replicationTimeControl?: boolean;
 }
 
 /** S3 Object Lock on the backup buckets: versions cannot be deleted before their retention ends. */
@@ -160,8 +169,11 @@ export interface TerraformCloudConfig {
    */
   readonly workspaceNames?: Readonly<Record<string, string>>;
   /**
-   * Prefix of the default workspace names.
-   * @default 's3-bastion-backup-'
+   * Prefix of the default workspace names: `s3-bastion-backup-us-west-2`,
+   * `s3-bastion-primary-us-east-1`. Deployments made before this default changed used
+   * `s3-bastion-backup-` (workspaces `s3-bastion-backup-backup-<region>`): set that prefix to keep
+   * them, or rename the workspaces (README, "Deploy").
+   * @default 's3-bastion-'
    */
   readonly workspacePrefix?: string;
   /**
@@ -264,6 +276,11 @@ export interface HeartbeatConfig {
    * @default 's3-bastion-heartbeat/canary'
    */
   readonly key?: string;
+   * For buckets with `replicationTimeControl`: the replication latency (the rule's
+   * `ReplicationLatency` maximum) above which the alarm fires. 15 is the RTC SLA.
+   * @default 15
+   */
+  readonly replicationLatencyMinutes?: number;
 }
 
 /** A complete deployment: two accounts, the buckets to protect, and who may run the tools. */

@@ -7,6 +7,7 @@ import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric
 import { S3BucketNotification } from '@cdktf/provider-aws/lib/s3-bucket-notification';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { AlertsConfig, BastionConfig, HeartbeatConfig, SourceBucketConfig } from '../config';
 import { heartbeatKeyOf } from '../policies/arns';
 import { toJson } from '../policies/document';
@@ -31,6 +32,7 @@ export function alertThresholds(
     newVersionsPerWeek: alerts.newVersionsPerWeek ?? 2 * newVersionsPerDay,
     lifecycleDeletionsPerDay:
       alerts.lifecycleDeletionsPerDay ?? newVersionsPerDay + deleteMarkersPerDay,
+    replicationLatencyMinutes: alerts.replicationLatencyMinutes ?? RTC_SLA_MINUTES,
   };
 }
 
@@ -63,14 +65,35 @@ export function ruleEventCount(rule: CloudwatchEventRule): {
   };
 }
 
-/** The account-and-region alert topic, with the configured email subscribers. */
-export function alertTopic(scope: Construct, config: BastionConfig, stackName: string): SnsTopic {
-  const topic = new SnsTopic(scope, 'alerts', {
-    name: `s3-bastion-alerts-${stackName}`,
-    displayName: `s3-bastion-backup alerts (${stackName})`,
+/** S3 Replication Time Control's threshold: S3 requires exactly 15 minutes in the rule. */
+export const RTC_SLA_MINUTES = 15;
+
+/** A stack's main alert topic; `inRegion` names its topic in another region of the account. */
+export function alertTopicName(stackName: string, inRegion?: string): string {
+  return `s3-bastion-alerts-${stackName}${inRegion ? `-in-${inRegion}` : ''}`;
+}
+
+/**
+ * The account-and-region alert topic, with the configured email subscribers. A stack's main
+ * topic is `s3-bastion-alerts-<stack>`; a topic in another region of the same account (for
+ * alarms that must live there) passes its own id, name and provider.
+ */
+export function alertTopic(
+  scope: Construct,
+  config: BastionConfig,
+  stackName: string,
+  options: { id?: string; name?: string; provider?: AwsProvider } = {},
+): SnsTopic {
+  const id = options.id ?? 'alerts';
+  const name = options.name ?? alertTopicName(stackName);
+  const topic = new SnsTopic(scope, id, {
+    provider: options.provider,
+    name,
+    displayName: `s3-bastion-backup alerts (${name.replace(/^s3-bastion-alerts-/, '')})`,
   });
   (config.alerts?.emailAddresses ?? []).forEach((endpoint, i) => {
-    new SnsTopicSubscription(scope, `alerts-email-${i}`, {
+    new SnsTopicSubscription(scope, `${id}-email-${i}`, {
+      provider: options.provider,
       topicArn: topic.arn,
       protocol: 'email',
       endpoint,
@@ -250,6 +273,49 @@ export function replicationFailureAlarm(
     threshold,
     comparisonOperator: 'GreaterThanOrEqualToThreshold',
     treatMissingData: 'notBreaching',
+    alarmActions: [topic.arn],
+    okActions: [topic.arn],
+  });
+}
+
+/**
+ * Replication Time Control: the rule's `ReplicationLatency` (the maximum number of seconds the
+ * backup is behind the source) above the configured minutes. S3 publishes this metric in the
+ * DESTINATION bucket's region, in the source bucket owner's account, with the dimensions
+ * SourceBucket, DestinationBucket and RuleId, statistic Maximum; AWS asks alarms on replication
+ * metrics to treat missing data as "ignore".
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/repl-metrics.html
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/metrics-dimensions.html#s3-cloudwatch-replication-metrics
+ */
+export function replicationLatencyAlarm(
+  scope: Construct,
+  config: BastionConfig,
+  source: SourceBucketConfig,
+  ruleId: string,
+  topic: SnsTopic,
+  provider: AwsProvider | undefined,
+): CloudwatchMetricAlarm {
+  const minutes = alertThresholds(config).replicationLatencyMinutes;
+  return new CloudwatchMetricAlarm(scope, `${source.name}-replication-latency-alarm`, {
+    provider,
+    alarmName: `s3-bastion-${source.name}-replication-latency`,
+    alarmDescription:
+      `Replication from ${source.name} to ${source.backupBucketName} is more than ${minutes} ` +
+      `minutes behind (S3 Replication Time Control SLA: ${RTC_SLA_MINUTES} minutes). New ` +
+      'objects are not yet in the backup.',
+    namespace: 'AWS/S3',
+    metricName: 'ReplicationLatency',
+    dimensions: {
+      SourceBucket: source.name,
+      DestinationBucket: source.backupBucketName,
+      RuleId: ruleId,
+    },
+    statistic: 'Maximum',
+    period: 300,
+    evaluationPeriods: 1,
+    threshold: minutes * 60,
+    comparisonOperator: 'GreaterThanThreshold',
+    treatMissingData: 'ignore',
     alarmActions: [topic.arn],
     okActions: [topic.arn],
   });

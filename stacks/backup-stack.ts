@@ -22,9 +22,10 @@ import {
   batchRestoreRolePolicy,
   batchRestoreRoleTrustPolicy,
 } from '../policies/batch-restore-role';
-import { alertTopic, backupBucketAlarms, eventLogGroup } from './alerts';
+import { alertTopic, alertTopicName, backupBucketAlarms, eventLogGroup } from './alerts';
 import { integrityAlarms } from './integrity-alarms';
 import { bucketInventory, inventoryBucket, inventoryEnabled } from './inventory';
+import { backupStackOutputs } from './outputs';
 import { accountProvider, configureBackend } from './providers';
 import { StackPlan } from './topology';
 
@@ -72,6 +73,7 @@ export class BackupStack extends TerraformStack {
       );
     }
 
+    let hasReplicaKey = false;
     if (plan.buckets.some((b) => b.sourceKmsKeyArn !== undefined)) {
       const key = new KmsKey(this, 'replica-key', {
         description: 'Re-encrypts SSE-KMS replicas in the backup account (s3-bastion-backup)',
@@ -86,6 +88,7 @@ export class BackupStack extends TerraformStack {
         value: key.arn,
         description: `replicaKmsKeyArns['${plan.region}'] of the config`,
       });
+      hasReplicaKey = true;
     }
 
     if (plan.holdsRoles) {
@@ -112,6 +115,10 @@ export class BackupStack extends TerraformStack {
         policy: toJson(batchRestoreRolePolicy(config)),
       });
     }
+    backupStackOutputs(this, config, plan, {
+      alertTopicName: alertTopicName(plan.name),
+      hasReplicaKey,
+    });
   }
 
   /** Creates the backup bucket and its settings; returns the bucket's id for attachments. */

@@ -7,6 +7,8 @@ import {
   S3BucketReplicationConfigurationRule,
 } from '@cdktf/provider-aws/lib/s3-bucket-replication-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { BastionConfig, SourceBucketConfig } from '../config';
 import {
   backupRegionOf,
@@ -25,10 +27,18 @@ import {
 import { PolicyDocument, toJson } from '../policies/document';
 import { heartbeatRolePolicy, heartbeatRoleTrustPolicy } from '../policies/heartbeat-role';
 import { replicationRolePolicy, replicationRoleTrustPolicy } from '../policies/replication-role';
-import { alertTopic, heartbeatSettings, replicationFailureAlarm } from './alerts';
+import {
+  alertTopic,
+  alertTopicName,
+  heartbeatSettings,
+  replicationFailureAlarm,
+  replicationLatencyAlarm,
+  RTC_SLA_MINUTES,
+} from './alerts';
 import { heartbeatSchedule } from './heartbeat';
 import { bucketInventory, inventoryBucket, inventoryEnabled } from './inventory';
-import { accountProvider, configureBackend } from './providers';
+import { primaryStackOutputs } from './outputs';
+import { accountProvider, configureBackend, regionalProvider } from './providers';
 import { StackPlan } from './topology';
 
 /** A backfill of millions of objects runs for hours; the session must outlive it. */
@@ -45,8 +55,13 @@ export interface PrimaryStackProps {
  * roles. Production buckets themselves are not managed here: they usually exist already.
  */
 export class PrimaryStack extends TerraformStack {
+  private readonly config: BastionConfig;
+  private readonly plan: StackPlan;
+
   constructor(scope: Construct, props: PrimaryStackProps) {
     super(scope, props.plan.name);
+    this.config = props.config;
+    this.plan = props.plan;
     const { config, plan } = props;
     accountProvider(this, config, plan);
     configureBackend(this, config, plan.name);
@@ -85,6 +100,7 @@ export class PrimaryStack extends TerraformStack {
     }
 
     const topic = alertTopic(this, config, plan.name);
+    const ruleIds = new Map<string, string>();
     for (const source of plan.buckets) {
       const versioning =
         source.manageSourceVersioning === false
@@ -111,6 +127,13 @@ export class PrimaryStack extends TerraformStack {
       if (heartbeatSettings(config).enabled) {
         heartbeatSchedule(this, config, source, heartbeatPermissions);
       }
+      ruleIds.set(source.name, rule.id as string);
+      if (source.replicationTimeControl === true) {
+        const region = backupRegionOf(source);
+        const { provider, topic: regionalTopic } =
+          region === plan.region ? { provider: undefined, topic } : this.inRegion(region);
+        replicationLatencyAlarm(this, config, source, rule.id as string, regionalTopic, provider);
+      }
     }
     if (inventoryEnabled(config)) {
       const names = plan.buckets.map((b) => b.name);
@@ -126,6 +149,33 @@ export class PrimaryStack extends TerraformStack {
         });
       }
     }
+    primaryStackOutputs(this, config, plan, {
+      alertTopicName: alertTopicName(plan.name),
+      regionalAlertTopicNames: new Map(
+        [...this.regions.keys()].map((region) => [region, alertTopicName(plan.name, region)]),
+      ),
+      ruleIds,
+    });
+  }
+
+  private readonly regions = new Map<string, { provider: AwsProvider; topic: SnsTopic }>();
+
+  /**
+   * This account in a backup region: S3 publishes ReplicationLatency there, and an alarm can
+   * only watch metrics of its own region and notify a topic of its own region.
+   */
+  private inRegion(region: string): { provider: AwsProvider; topic: SnsTopic } {
+    const existing = this.regions.get(region);
+    if (existing) return existing;
+    const provider = regionalProvider(this, this.config, this.plan, region);
+    const topic = alertTopic(this, this.config, this.plan.name, {
+      id: `alerts-in-${region}`,
+      name: alertTopicName(this.plan.name, region),
+      provider,
+    });
+    const created = { provider, topic };
+    this.regions.set(region, created);
+    return created;
   }
 
   private role(
@@ -161,6 +211,7 @@ export function replicationRule(
   source: SourceBucketConfig,
 ): S3BucketReplicationConfigurationRule {
   const kms = source.sourceKmsKeyArn !== undefined;
+  const rtc = source.replicationTimeControl === true;
   return {
     id: replicationRuleId(source),
     status: 'Enabled',
@@ -172,8 +223,13 @@ export function replicationRule(
       bucket: bucketArn(config, source.backupBucketName),
       account: config.backup.accountId,
       accessControlTranslation: { owner: 'Destination' },
-      // Replication metrics feed the OperationsFailedReplication alarm.
-      metrics: { status: 'Enabled' },
+      // Replication metrics feed the OperationsFailedReplication alarm. With Replication Time
+      // Control S3 requires them with a 15-minute event threshold, and RTC's own 15 minutes.
+      // https://docs.aws.amazon.com/AmazonS3/latest/API/API_ReplicationTime.html
+      metrics: rtc
+        ? { status: 'Enabled', eventThreshold: { minutes: RTC_SLA_MINUTES } }
+        : { status: 'Enabled' },
+      replicationTime: rtc ? { status: 'Enabled', time: { minutes: RTC_SLA_MINUTES } } : undefined,
       storageClass: source.replicaStorageClass,
       encryptionConfiguration: kms
         ? {

@@ -17,29 +17,58 @@ export const DEFAULT_TAGS: Readonly<Record<string, string>> = {
   ManagedBy: 'cdktf',
 };
 
-export const DEFAULT_WORKSPACE_PREFIX = 's3-bastion-backup-';
+/** `s3-bastion-backup-us-west-2`, `s3-bastion-primary-us-east-1`: the stack name says which. */
+export const DEFAULT_WORKSPACE_PREFIX = 's3-bastion-';
+
+/** The default of earlier deployments, which doubled a word (`s3-bastion-backup-backup-us-west-2`). */
+export const LEGACY_WORKSPACE_PREFIX = 's3-bastion-backup-';
 
 /**
- * The stack's only provider: aliased after the stack, pinned to its account so that Terraform
- * refuses to apply with another account's credentials, and assuming the deploy role if set.
+ * The stack's provider: aliased after the stack, pinned to its account so that Terraform refuses
+ * to apply with another account's credentials, and assuming the deploy role if set. Every
+ * resource that names no provider gets this one.
  */
 export function accountProvider(
   stack: TerraformStack,
   config: BastionConfig,
   plan: StackPlan,
 ): AwsProvider {
+  const provider = pinnedProvider(stack, config, plan, plan.region);
+  Aspects.of(stack).add(new UseProvider(provider));
+  return provider;
+}
+
+/**
+ * A second provider of the stack's account in another region, for the few resources that AWS
+ * requires there (replication metrics are published in the destination bucket's region). Only
+ * resources that name it use it.
+ */
+export function regionalProvider(
+  stack: TerraformStack,
+  config: BastionConfig,
+  plan: StackPlan,
+  region: string,
+): AwsProvider {
+  return pinnedProvider(stack, config, plan, region);
+}
+
+function pinnedProvider(
+  stack: TerraformStack,
+  config: BastionConfig,
+  plan: StackPlan,
+  region: string,
+): AwsProvider {
   const deployRoleArn = config[plan.account].deployRoleArn;
-  const provider = new AwsProvider(stack, 'aws', {
-    alias: plan.name.replace(/-/g, '_'),
-    region: plan.region,
+  const suffix = region === plan.region ? '' : `-in-${region}`;
+  return new AwsProvider(stack, `aws${suffix}`, {
+    alias: `${plan.name}${suffix}`.replace(/-/g, '_'),
+    region,
     allowedAccountIds: [plan.accountId],
     assumeRole: deployRoleArn
-      ? [{ roleArn: deployRoleArn, sessionName: `s3-bastion-backup-${plan.name}` }]
+      ? [{ roleArn: deployRoleArn, sessionName: `s3-bastion-${plan.name}` }]
       : undefined,
     defaultTags: [{ tags: { ...(config.defaultTags ?? DEFAULT_TAGS), Stack: plan.name } }],
   });
-  Aspects.of(stack).add(new UseProvider(provider));
-  return provider;
 }
 
 /**

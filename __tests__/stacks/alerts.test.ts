@@ -178,6 +178,7 @@ describe('early-warning alerts', () => {
       newVersionsPerDay: 4000,
       newVersionsPerWeek: 8000,
       lifecycleDeletionsPerDay: 4400,
+      replicationLatencyMinutes: 15,
     });
     const stack = synthesize(config).stacks['backup-us-west-2'];
     expect(stack.resource.aws_sns_topic_subscription).toBeUndefined();

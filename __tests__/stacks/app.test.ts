@@ -87,7 +87,7 @@ describe('the app', () => {
     });
     expect(stacks['primary-us-east-1'].terraform.cloud).toEqual({
       organization: 'acme',
-      workspaces: { name: 's3-bastion-backup-primary-us-east-1' },
+      workspaces: { name: 's3-bastion-primary-us-east-1' },
     });
     expect(stacks['primary-us-east-1'].terraform.backend).toBeUndefined();
   });
@@ -103,7 +103,7 @@ describe('the app', () => {
     expect(stacks['backup-us-west-2'].provider.aws[0].assume_role).toEqual([
       {
         role_arn: 'arn:aws:iam::222222222222:role/terraform-deploy',
-        session_name: 's3-bastion-backup-backup-us-west-2',
+        session_name: 's3-bastion-backup-us-west-2',
       },
     ]);
     expect(stacks['primary-us-east-1'].provider.aws[0].assume_role).toBeUndefined();

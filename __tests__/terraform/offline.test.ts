@@ -5,7 +5,12 @@ import { exampleConfig } from '../../config';
 import { buildApp } from '../../stacks/app';
 import { OFFLINE_MAX_RETRIES, offlineOverride, withoutAssumeRole } from '../../terraform/offline';
 import { planOffline } from '../../terraform/plan-offline';
-import { OfflineNetworkError, TerraformWorkspace } from '../../terraform/workspace';
+import {
+  OfflineNetworkError,
+  PlanJson,
+  TerraformWorkspace,
+  plannedValues,
+} from '../../terraform/workspace';
 
 // `npm run plan:offline` with deploy roles set: offline there is no STS, so the role must not be
 // assumed, and anything that still reaches for AWS must fail in seconds, not after the SDK's
@@ -14,10 +19,20 @@ import { OfflineNetworkError, TerraformWorkspace } from '../../terraform/workspa
 const PRIMARY_DEPLOY_ROLE = 'arn:aws:iam::111111111111:role/terraform-deploy';
 const BACKUP_DEPLOY_ROLE = 'arn:aws:iam::222222222222:role/terraform-deploy';
 
+// The ledger bucket also gets Replication Time Control: its latency alarm needs a second provider
+// (the backup region) in the primary stack, which must plan offline too.
 const withDeployRoles = {
   ...exampleConfig,
   primary: { ...exampleConfig.primary, deployRoleArn: PRIMARY_DEPLOY_ROLE },
   backup: { ...exampleConfig.backup, deployRoleArn: BACKUP_DEPLOY_ROLE },
+  sourceBuckets: exampleConfig.sourceBuckets.map((b, i) => ({
+    ...b,
+    replicationTimeControl: i === 1,
+  })),
+};
+
+type PlanWithOutputs = PlanJson & {
+  output_changes?: Record<string, { actions: string[]; after?: unknown; after_unknown?: unknown }>;
 };
 
 type StackJson = {
@@ -114,6 +129,41 @@ describe('offline plan of a config with a deploy role for both accounts', () => 
       );
       expect(planned).not.toMatch(/"assume_role"\s*:/);
     }
+    const byStack = Object.fromEntries(results.map((r) => [r.stack, r.plan as PlanWithOutputs]));
+    // The outputs a user wires to show in the plan, with their values before anything exists.
+    const primaryOutputs = byStack['primary-us-east-1'].output_changes ?? {};
+    expect(primaryOutputs.backfill_role_arn).toMatchObject({
+      actions: ['create'],
+      after: 'arn:aws:iam::111111111111:role/s3-bastion-backfill',
+    });
+    expect(primaryOutputs.latency_alert_topic_arns.after).toEqual({
+      'us-west-2':
+        'arn:aws:sns:us-west-2:111111111111:s3-bastion-alerts-primary-us-east-1-in-us-west-2',
+    });
+    const backupOutputs = byStack['backup-us-west-2'].output_changes ?? {};
+    expect(backupOutputs.restore_role_arn.after).toBe(
+      'arn:aws:iam::222222222222:role/s3-bastion-restore',
+    );
+    expect(backupOutputs.replica_key_arn).toMatchObject({ after_unknown: true });
+    // Replication Time Control and its alarm, as Terraform plans them.
+    const rule = plannedValues(
+      byStack['primary-us-east-1'],
+      'aws_s3_bucket_replication_configuration.example-prod-ledger-replication',
+    ).rule as Array<{ destination: Array<Record<string, unknown>> }>;
+    expect(rule[0].destination[0]).toMatchObject({
+      replication_time: [{ status: 'Enabled', time: [{ minutes: 15 }] }],
+      metrics: [{ status: 'Enabled', event_threshold: [{ minutes: 15 }] }],
+    });
+    const alarm = byStack['primary-us-east-1'].resource_changes?.find(
+      (r) =>
+        r.address === 'aws_cloudwatch_metric_alarm.example-prod-ledger-replication-latency-alarm',
+    );
+    expect(alarm?.provider_name).toBe('registry.terraform.io/hashicorp/aws');
+    expect(alarm?.change.after).toMatchObject({
+      metric_name: 'ReplicationLatency',
+      threshold: 900,
+    });
+
     // Two stacks: init, validate, plan and show each, on a busy machine. A hang on STS retries
     // took 7 minutes per stack.
     expect(seconds).toBeLessThan(150);
