@@ -212,6 +212,12 @@ export interface AlertsConfig {
    */
   readonly failedReplicationsPer15Minutes?: number;
   /**
+   * For buckets with `replicationTimeControl`: the replication latency (the rule's
+   * `ReplicationLatency` maximum) above which the alarm fires. 15 is the RTC SLA.
+   * @default 15
+   */
+  readonly replicationLatencyMinutes?: number;
+  /**
    * Delete markers in one backup bucket within 24 hours that raise the alarm: a slow drip that
    * stays under the hourly threshold adds up here.
    * @default - 4 x deleteMarkersPerHour
@@ -276,11 +282,6 @@ export interface HeartbeatConfig {
    * @default 's3-bastion-heartbeat/canary'
    */
   readonly key?: string;
-   * For buckets with `replicationTimeControl`: the replication latency (the rule's
-   * `ReplicationLatency` maximum) above which the alarm fires. 15 is the RTC SLA.
-   * @default 15
-   */
-  readonly replicationLatencyMinutes?: number;
 }
 
 /** A complete deployment: two accounts, the buckets to protect, and who may run the tools. */

@@ -184,10 +184,15 @@ function residualRisks(review: Review): string[] {
       '(all unused by this project or only tightening). KMS key policies are evaluated in the ' +
       'data-path checks of the tests, not in this matrix. `aws:SecureTransport`, `aws:PrincipalAccount` and `aws:PrincipalArn` are set on ' +
       'every request (the evaluator does not derive them).',
-    '7. **CopyObject and enforced conditional writes**: AWS documents that a bucket policy that ' +
-      'enforces If-None-Match makes CopyObject into the bucket fail unless S3 supports the ' +
-      'header on CopyObject; the backfill must verify its copy path against real S3 (multipart ' +
-      'copy, UploadPartCopy then CompleteMultipartUpload with If-None-Match, is allowed).',
+    // Conditional copy: https://www.amazonaws.cn/en/new/2025/amazon-s3-adds-conditional-write-functionality-to-copy-operations
+    // The older note: https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes-enforce.html
+    '7. **CopyObject under the enforced If-None-Match**: S3 accepts `If-None-Match: *` on ' +
+      'CopyObject and evaluates `s3:if-none-match` for it (conditional copy, October 2025), so ' +
+      "the backfill's server-side copies pass the bucket policy and never overwrite; the " +
+      'multipart path (UploadPartCopy, then CompleteMultipartUpload with If-None-Match) does ' +
+      "too. The User Guide's page on enforcing conditional writes still carries an older note " +
+      '(CopyObject refused with 501). Should S3 answer that, the copy fails and the backfill ' +
+      'reports the object as failed (exit 1): a failed backfill, never an overwrite.',
     '8. **The AWS Organizations management account is trusted.** If the primary account is the ' +
       'management account (or its admins are), it can assume `OrganizationAccountAccessRole` in ' +
       'the backup account, attach SCPs and RCPs to it, deploy into it through StackSets, or close ' +
