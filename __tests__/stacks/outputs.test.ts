@@ -150,4 +150,16 @@ describe('Terraform outputs', () => {
       'region',
     ]);
   });
+
+  it('names the inventory bucket where S3 Inventory is on', () => {
+    const { stacks: inventoried } = synthesize(configWith({ inventory: { enabled: true } }));
+    expect(valueOf(inventoried['backup-us-west-2'], 'inventory_bucket_name')).toBe(
+      findResource(inventoried['backup-us-west-2'], 'aws_s3_bucket', (r) =>
+        String(r.bucket).includes('222222222222'),
+      ).bucket,
+    );
+    expect(valueOf(inventoried['primary-us-east-1'], 'inventory_bucket_name')).toEqual(
+      expect.stringContaining('111111111111-us-east-1'),
+    );
+  });
 });
