@@ -53,8 +53,15 @@ function commonOutputs(
   config: BastionConfig,
   plan: StackPlan,
   alertTopicName: string,
+  alarmsNotified: string,
 ): void {
   output(stack, 'account_id', plan.accountId, `The AWS account this stack deploys into.`);
+  output(
+    stack,
+    'alert_topic_arn',
+    topicArn(config, plan.accountId, plan.region, alertTopicName),
+    `ARN of the SNS topic that the ${alarmsNotified} alarms notify.`,
+  );
   if (inventoryEnabled(config)) {
     output(
       stack,
@@ -78,12 +85,12 @@ export function backupStackOutputs(
   plan: StackPlan,
   resources: { readonly alertTopicName: string; readonly hasReplicaKey: boolean },
 ): void {
-  commonOutputs(stack, config, plan, resources.alertTopicName);
-  output(
+  commonOutputs(
     stack,
-    'alert_topic_arn',
-    topicArn(config, plan.accountId, plan.region, resources.alertTopicName),
-    'ARN of the SNS topic that the backup-bucket alarms (delete markers, new versions) notify.',
+    config,
+    plan,
+    resources.alertTopicName,
+    'backup-bucket (delete markers, new versions)',
   );
   output(
     stack,
@@ -134,13 +141,7 @@ export function primaryStackOutputs(
     readonly ruleIds: ReadonlyMap<string, string>;
   },
 ): void {
-  commonOutputs(stack, config, plan, resources.alertTopicName);
-  output(
-    stack,
-    'alert_topic_arn',
-    topicArn(config, plan.accountId, plan.region, resources.alertTopicName),
-    'ARN of the SNS topic that the replication-failure alarms notify.',
-  );
+  commonOutputs(stack, config, plan, resources.alertTopicName, 'replication-failure');
   output(
     stack,
     'latency_alert_topic_arns',

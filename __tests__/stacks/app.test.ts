@@ -6,23 +6,12 @@ import { App } from 'cdktf';
 import { BastionConfig, exampleConfig } from '../../config';
 import { buildApp } from '../../stacks/app';
 import { ConfigValidationError, validateConfig } from '../../config/validate';
-import { configWith, findResource, synthesize } from '../support/synth';
+import { configWith, findResource, multiRegionConfig, synthesize } from '../support/synth';
 
 const root = join(__dirname, '..', '..');
 const tsx: string = require.resolve('tsx/cli');
 
-const multiRegion: BastionConfig = configWith({
-  sourceBuckets: [
-    ...exampleConfig.sourceBuckets,
-    {
-      name: 'example-prod-eu-media',
-      region: 'eu-west-1',
-      backupBucketName: 'example-bastion-eu-media',
-      backupRegion: 'eu-central-1',
-      noncurrentVersionRetentionDays: 45,
-    },
-  ],
-});
+const multiRegion: BastionConfig = multiRegionConfig;
 
 describe('the app', () => {
   it('builds one backup and one primary stack for the example, backup first', () => {

@@ -1,5 +1,12 @@
 import { exampleConfig } from '../../config';
-import { TerraformJson, configWith, findResource, resourcesOf, synthesize } from '../support/synth';
+import {
+  TerraformJson,
+  configWith,
+  findResource,
+  multiRegionConfig,
+  resourcesOf,
+  synthesize,
+} from '../support/synth';
 
 // What a user or another stack wires to: every ARN and name, with a description, under the same
 // output names in every stack of a kind, and equal to what the stack really creates.
@@ -118,20 +125,7 @@ describe('Terraform outputs', () => {
   });
 
   it('has the same output names in every region; roles only where the roles live', () => {
-    const { stacks: multi } = synthesize(
-      configWith({
-        sourceBuckets: [
-          ...exampleConfig.sourceBuckets,
-          {
-            name: 'example-prod-eu-media',
-            region: 'eu-west-1',
-            backupBucketName: 'example-bastion-eu-media',
-            backupRegion: 'eu-central-1',
-            noncurrentVersionRetentionDays: 30,
-          },
-        ],
-      }),
-    );
+    const { stacks: multi } = synthesize(multiRegionConfig);
     const eu = outputsOf(multi['primary-eu-west-1']);
     expect(Object.keys(eu).sort()).toEqual([
       'account_id',

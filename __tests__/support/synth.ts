@@ -67,3 +67,17 @@ export function findResource(
 export function configWith(overrides: Partial<BastionConfig>): BastionConfig {
   return { ...exampleConfig, ...overrides };
 }
+
+/** The example plus a bucket in a second pair of regions: one more stack per account. */
+export const multiRegionConfig: BastionConfig = configWith({
+  sourceBuckets: [
+    ...exampleConfig.sourceBuckets,
+    {
+      name: 'example-prod-eu-media',
+      region: 'eu-west-1',
+      backupBucketName: 'example-bastion-eu-media',
+      backupRegion: 'eu-central-1',
+      noncurrentVersionRetentionDays: 45,
+    },
+  ],
+});
