@@ -24,7 +24,7 @@ describe('the PR diff of two syntheses', () => {
 
   it("says 'No changes' when both deploy the same thing", async () => {
     const diff = await diffSynthesized(base, synth('same'));
-    expect(diff).toEqual({ stacks: [], documents: [] });
+    expect(diff).toEqual({ stacks: [], documents: [], weakenings: [] });
     expect(renderMarkdown(diff)).toBe('## Synthesized changes\n\nNo changes.\n');
   });
 

@@ -32,8 +32,20 @@ const KIND: Record<DocumentDiff['kind'], string> = {
 /** Markdown for a PR comment; `No changes.` when the two syntheses deploy the same thing. */
 export function renderMarkdown(diff: SynthesisDiff, options: { title?: string } = {}): string {
   const out = [`## ${options.title ?? 'Synthesized changes'}`, ''];
+  if (diff.baseNote) out.push(diff.baseNote, '');
   if (diff.stacks.length === 0 && diff.documents.length === 0) {
     return [...out, 'No changes.', ''].join('\n');
+  }
+  if (diff.weakenings.length > 0) {
+    out.push(
+      '### Weakens the backup',
+      '',
+      `${diff.weakenings.length} change${diff.weakenings.length === 1 ? '' : 's'} in this diff ` +
+        'weaken the backup. The backup team must agree to each before it deploys.',
+      '',
+      ...diff.weakenings.map((w) => `- **${w.subject}** (stack ${code(w.stack)}): ${w.change}`),
+      '',
+    );
   }
   out.push('### Resources', '');
   if (diff.stacks.length === 0) out.push('No resource changes.', '');

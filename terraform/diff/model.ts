@@ -6,6 +6,7 @@ import {
   iamDocumentsOf,
   readSynthesizedStacks,
 } from '../synthesized';
+import { Weakening, findWeakenings } from '../weakening';
 
 /**
  * The model of the PR summary: what two syntheses (a base ref and the working tree) differ in,
@@ -56,6 +57,10 @@ export interface DocumentDiff {
 export interface SynthesisDiff {
   readonly stacks: readonly StackDiff[];
   readonly documents: readonly DocumentDiff[];
+  /** Changes that weaken the backup: shown first. */
+  readonly weakenings: readonly Weakening[];
+  /** Said above everything, e.g. that the base had no config and counts as empty. */
+  readonly baseNote?: string;
 }
 
 /** Drops cdktf's `//` metadata, which changes with construct paths but deploys nothing. */
@@ -244,10 +249,15 @@ export async function diffDocuments(
 
 /** Compares two synthesized outdirs (each holding `stacks/<stack>/cdk.tf.json`). */
 export async function diffSynthesized(
-  baseOutdir: string,
+  /** Undefined: the base deploys nothing (its config did not exist yet). */
+  baseOutdir: string | undefined,
   headOutdir: string,
 ): Promise<SynthesisDiff> {
-  const base = readSynthesizedStacks(baseOutdir);
+  const base = baseOutdir === undefined ? [] : readSynthesizedStacks(baseOutdir);
   const head = readSynthesizedStacks(headOutdir);
-  return { stacks: diffStacks(base, head), documents: await diffDocuments(base, head) };
+  return {
+    stacks: diffStacks(base, head),
+    documents: await diffDocuments(base, head),
+    weakenings: await findWeakenings(base, head),
+  };
 }

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { CommandFailedError, InputError } from '../../cli/errors';
 import { synthesizeProject } from '../synth';
 import { diffSynthesized, type SynthesisDiff } from './model';
@@ -49,6 +49,22 @@ export async function withWorktree<T>(
 }
 
 /**
+ * The config file BASTION_CONFIG names, as seen from the base worktree: its path relative to the
+ * repository when the base checkout lacks it (the pull request that adds it), else undefined. A
+ * file outside the repository is the same file for both sides.
+ */
+function configMissingAt(
+  repoDir: string,
+  worktree: string,
+  configPath: string | undefined,
+): string | undefined {
+  if (!configPath) return undefined;
+  const inRepo = relative(repoDir, resolve(repoDir, configPath));
+  if (inRepo.startsWith('..') || isAbsolute(inRepo)) return undefined;
+  return existsSync(join(worktree, inRepo)) ? undefined : inRepo;
+}
+
+/**
  * Synthesizes `base` (a git ref) in a temporary worktree and the working tree as it is, then
  * diffs the two.
  */
@@ -61,8 +77,19 @@ export async function diffAgainstRef(options: {
   return withWorktree(repoDir, options.base, async (worktree, temp) => {
     const baseOut = join(temp, 'base.out');
     const headOut = join(temp, 'head.out');
-    await synthesizeProject({ projectDir: worktree, outdir: baseOut, env: options.env });
-    await synthesizeProject({ projectDir: repoDir, outdir: headOut, env: options.env });
-    return diffSynthesized(baseOut, headOut);
+    const env = options.env ?? process.env;
+    const missing = configMissingAt(repoDir, worktree, env.BASTION_CONFIG);
+    if (missing === undefined) {
+      await synthesizeProject({ projectDir: worktree, outdir: baseOut, env });
+    }
+    await synthesizeProject({ projectDir: repoDir, outdir: headOut, env });
+    const diff = await diffSynthesized(missing === undefined ? baseOut : undefined, headOut);
+    if (missing === undefined) return diff;
+    return {
+      ...diff,
+      baseNote:
+        `${options.base} has no ${missing} (BASTION_CONFIG): this pull request adds the ` +
+        'deployment, so it is compared against an empty one and every resource is new.',
+    };
   });
 }
