@@ -4,6 +4,7 @@ import { App } from 'cdktf';
 import { EXIT_OK } from '../cli/exit-codes';
 import { CONFIG_ENV, OUTDIR_ENV } from '../cli/help';
 import { type Command, runMain } from '../cli/runtime';
+import { removePreviousSynthesis } from '../cli/synth-config';
 import { loadConfig } from '../config';
 import { validateConfig } from '../config/validate';
 import { buildApp } from '../stacks/app';
@@ -17,7 +18,9 @@ const command: Command<Record<never, never>> = {
   env: [CONFIG_ENV, OUTDIR_ENV],
   problem: 'not used',
   run() {
-    // Validated before the App exists: the App creates its output directory.
+    // First: a synth that fails must not leave the previous stacks looking current. Then the
+    // config, validated before the App exists (the App creates its output directory).
+    removePreviousSynthesis(process.env.CDKTF_OUTDIR ?? 'cdktf.out');
     const config = validateConfig(loadConfig());
     const app = new App();
     buildApp(app, config);

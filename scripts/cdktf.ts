@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import { CommandFailedError } from '../cli/errors';
 import { CONFIG_ENV, OUTDIR_ENV, TERRAFORM_ENV } from '../cli/help';
 import { type Command, runMain } from '../cli/runtime';
+import { removePreviousSynthesis } from '../cli/synth-config';
+import { loadConfig } from '../config';
+import { validateConfig } from '../config/validate';
 import { userCliConfigExists, writeCliConfig } from '../terraform/cli-config';
 
 const command: Command<Record<never, never>> = {
@@ -18,6 +21,12 @@ const command: Command<Record<never, never>> = {
   problem: 'cdktf failed (its message is above); a bad config lists every mistake',
   passThrough: true,
   run(_values, { argv }) {
+    if (argv[0] === 'synth') {
+      // The config's problems, told once here (exit 2), before cdktf would print them twice;
+      // the previous stacks go first, so that a failed synth leaves none looking current.
+      removePreviousSynthesis('cdktf.out');
+      validateConfig(loadConfig());
+    }
     const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: '1' };
     if (!userCliConfigExists(env)) {
       const file = join(

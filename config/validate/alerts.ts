@@ -16,6 +16,7 @@ export const alertProblems: SectionChecker = (config) => {
     'newVersionsPerDay',
     'newVersionsPerWeek',
     'lifecycleDeletionsPerDay',
+    'replicationLatencyMinutes',
   ] as const) {
     const value = alerts[key];
     if (value !== undefined && !isPositiveInteger(value)) {

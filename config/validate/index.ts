@@ -8,6 +8,7 @@ import { replicaKeyProblems } from './replica-keys';
 import { backfillPrincipalProblems, restorePrincipalProblems } from './principals';
 import { roleNameProblems } from './role-names';
 import type { ConfigProblem, SectionChecker } from './rules';
+import { shapeProblems } from './shape';
 import { terraformCloudProblems } from './terraform-cloud';
 
 export { bucketNameRuleViolations, type ConfigProblem } from './rules';
@@ -53,9 +54,48 @@ declare const validated: unique symbol;
  */
 export type ValidatedConfig = BastionConfig & { readonly [validated]: true };
 
+/**
+ * The config with the required lists and objects that the shape found missing or mistyped set to
+ * empty ones, so that the rule checks still run on everything else (and report all at once).
+ */
+function fillForRules(config: unknown, shape: readonly ConfigProblem[]): BastionConfig {
+  if (shape.length === 0 || typeof config !== 'object' || config === null) {
+    return config as BastionConfig;
+  }
+  const filled: Record<string, unknown> = { ...config };
+  const broken = new Set(shape.map((p) => p.path));
+  for (const key of ['sourceBuckets', 'backfillPrincipalArns'] as const) {
+    if (broken.has(key)) filled[key] = [];
+  }
+  for (const key of ['primary', 'backup'] as const) {
+    if (broken.has(key)) filled[key] = {};
+  }
+  return filled as unknown as BastionConfig;
+}
+
+/**
+ * Every problem of a value that should be a config: its shape (unknown keys, missing keys, wrong
+ * types) and every rule that can still be checked. A rule check that trips over a broken shape
+ * adds nothing, and a rule problem at a path the shape already reports is not repeated.
+ */
+export function findAllConfigProblems(config: unknown): ConfigProblem[] {
+  const shape = shapeProblems(config);
+  let rules: ConfigProblem[] = [];
+  try {
+    rules = findConfigProblems(fillForRules(config, shape));
+  } catch (error) {
+    if (shape.length === 0) throw error;
+  }
+  const covered = (path: string) =>
+    shape.some(
+      (p) => path === p.path || path.startsWith(`${p.path}.`) || path.startsWith(`${p.path}[`),
+    );
+  return [...shape, ...rules.filter((p) => !covered(p.path))];
+}
+
 /** Throws a ConfigValidationError listing every problem; returns the config when it is valid. */
-export function validateConfig(config: BastionConfig): ValidatedConfig {
-  const problems = findConfigProblems(config);
+export function validateConfig(config: unknown): ValidatedConfig {
+  const problems = findAllConfigProblems(config);
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return config as ValidatedConfig;
 }
