@@ -146,7 +146,7 @@ function guardrails(bucket: BucketReview, problems: string[]): string[] {
   );
 }
 
-function residualRisks(review: Review): string[] {
+export function residualRisks(review: Pick<Review, 'config'>): string[] {
   const windows = review.config.sourceBuckets
     .map((b) => `\`${b.backupBucketName}\`: ${b.noncurrentVersionRetentionDays} days`)
     .join(', ');

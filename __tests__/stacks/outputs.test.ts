@@ -43,8 +43,8 @@ describe('Terraform outputs', () => {
       'alert_topic_name',
       'backup_buckets',
       'region',
+      'replica-key-arn',
       'replica_key_alias_arn',
-      'replica_key_arn',
       'restore_role_arn',
       'restore_role_name',
     ]);
@@ -68,7 +68,7 @@ describe('Terraform outputs', () => {
       `arn:aws:sns:us-west-2:222222222222:${String(topic.name)}`,
     );
     const key = Object.keys(resourcesOf(backup, 'aws_kms_key'))[0];
-    expect(valueOf(backup, 'replica_key_arn')).toBe(`\${aws_kms_key.${key}.arn}`);
+    expect(valueOf(backup, 'replica-key-arn')).toBe(`\${aws_kms_key.${key}.arn}`);
     const alias = findResource(backup, 'aws_kms_alias', () => true);
     expect(valueOf(backup, 'replica_key_alias_arn')).toBe(
       `arn:aws:kms:us-west-2:222222222222:${String(alias.name)}`,

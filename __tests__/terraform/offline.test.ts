@@ -144,7 +144,7 @@ describe('offline plan of a config with a deploy role for both accounts', () => 
     expect(backupOutputs.restore_role_arn.after).toBe(
       'arn:aws:iam::222222222222:role/s3-bastion-restore',
     );
-    expect(backupOutputs.replica_key_arn).toMatchObject({ after_unknown: true });
+    expect(backupOutputs['replica-key-arn']).toMatchObject({ after_unknown: true });
     // Replication Time Control and its alarm, as Terraform plans them.
     const rule = plannedValues(
       byStack['primary-us-east-1'],
