@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { exampleConfig } from './example';
 import type { BastionConfig } from './types';
-import { ConfigValidationError } from './validate';
+import { ConfigValidationError } from './problems';
 
 /** The environment variable that names the deployment's config module. */
 export const CONFIG_ENV = 'BASTION_CONFIG';

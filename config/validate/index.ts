@@ -7,22 +7,14 @@ import { objectLockProblems } from './object-lock';
 import { replicaKeyProblems } from './replica-keys';
 import { backfillPrincipalProblems, restorePrincipalProblems } from './principals';
 import { roleNameProblems } from './role-names';
+import { ConfigValidationError } from '../problems';
 import type { ConfigProblem, SectionChecker } from './rules';
 import { shapeProblems } from './shape';
 import { terraformCloudProblems } from './terraform-cloud';
 
 export { bucketNameRuleViolations, type ConfigProblem } from './rules';
 
-/** Thrown once with every problem of a config, before any stack is built. */
-export class ConfigValidationError extends Error {
-  constructor(public readonly problems: readonly ConfigProblem[]) {
-    super(
-      `The config has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n` +
-        problems.map((p) => `  - ${p.path} = ${JSON.stringify(p.value)}: ${p.rule}`).join('\n'),
-    );
-    this.name = 'ConfigValidationError';
-  }
-}
+export { ConfigValidationError } from '../problems';
 
 /** One checker per config section, in the order of the config's fields. */
 const SECTION_CHECKERS: readonly SectionChecker[] = [

@@ -8,7 +8,7 @@ import type {
   SourceBucketConfig,
   TerraformCloudConfig,
 } from '../types';
-import type { ConfigProblem } from './index';
+import type { ConfigProblem } from './rules';
 
 /**
  * The config's shape, checked before any rule: a key the types do not know (`backupRegon`), a
@@ -92,6 +92,7 @@ export const CONFIG_SHAPE: Fields<BastionConfig> = {
   sourceBuckets: { kind: 'objects', optional: false, fields: SOURCE_BUCKET },
   objectLock: { kind: 'object', optional: true, fields: OBJECT_LOCK },
   backfillPrincipalArns: required('strings'),
+  replicaKmsKeyArns: optional('record'),
   restorePrincipalArns: optional('strings'),
   restoreTargetBucketNames: optional('strings'),
   batchReplicationReportBucket: optional('string'),
