@@ -38,15 +38,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BastionConfig 
   if (!existsSync(file)) {
     throw problem(path, `names no file (looked for ${file}); give the path of your config module`);
   }
-  let exports: Record<string, unknown>;
+  let loaded: Record<string, unknown>;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    exports = require(file) as Record<string, unknown>;
+    loaded = require(file) as Record<string, unknown>;
   } catch (error) {
     throw problem(path, `the module does not load: ${firstLines(error)}`);
   }
-  if (!('config' in exports) || exports.config === undefined) {
-    const names = Object.keys(exports).filter((k) => k !== '__esModule');
+  if (!('config' in loaded) || loaded.config === undefined) {
+    const names = Object.keys(loaded).filter((k) => k !== '__esModule');
     const hint = names.includes('default')
       ? 'it has a default export: write `export const config: BastionConfig = { ... }` instead'
       : names.length > 0
@@ -54,5 +54,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BastionConfig 
         : 'it exports nothing';
     throw problem(path, `must export \`config\` (a BastionConfig); ${hint}`);
   }
-  return exports.config as BastionConfig;
+  return loaded.config as BastionConfig;
 }
