@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'cdktf';
 import { exampleConfig } from '../../config';
+import { validateConfig } from '../../config/validate';
 import { buildApp } from '../../stacks/app';
 import { OFFLINE_MAX_RETRIES, offlineOverride, withoutAssumeRole } from '../../terraform/offline';
 import { planOffline } from '../../terraform/plan-offline';
@@ -107,7 +108,7 @@ describe('offline plan of a config with a deploy role for both accounts', () => 
 
   beforeAll(() => {
     const app = new App({ outdir });
-    buildApp(app, withDeployRoles);
+    buildApp(app, validateConfig(withDeployRoles));
     app.synth();
   });
 
