@@ -2,6 +2,7 @@ import type {
   AccountConfig,
   AlertsConfig,
   BastionConfig,
+  HeartbeatConfig,
   InventoryConfig,
   ObjectLockConfig,
   RoleNamesConfig,
@@ -54,6 +55,7 @@ const OBJECT_LOCK: Fields<ObjectLockConfig> = {
   mode: required('string'),
   days: required('number'),
   longerThanRetentionReason: optional('string'),
+  maxReplicaRetentionDays: optional('number'),
 };
 
 const ROLE_NAMES: Fields<RoleNamesConfig> = {
@@ -61,6 +63,14 @@ const ROLE_NAMES: Fields<RoleNamesConfig> = {
   backfill: optional('string'),
   batchReplication: optional('string'),
   restore: optional('string'),
+  heartbeat: optional('string'),
+};
+
+const HEARTBEAT: Fields<HeartbeatConfig> = {
+  enabled: optional('boolean'),
+  intervalMinutes: optional('number'),
+  alarmAfterMinutes: optional('number'),
+  key: optional('string'),
 };
 
 const ALERTS: Fields<AlertsConfig> = {
@@ -69,6 +79,12 @@ const ALERTS: Fields<AlertsConfig> = {
   newVersionsPerHour: optional('number'),
   failedReplicationsPer15Minutes: optional('number'),
   replicationLatencyMinutes: optional('number'),
+  deleteMarkersPerDay: optional('number'),
+  deleteMarkersPerWeek: optional('number'),
+  newVersionsPerDay: optional('number'),
+  newVersionsPerWeek: optional('number'),
+  lifecycleDeletionsPerDay: optional('number'),
+  heartbeat: { kind: 'object', optional: true, fields: HEARTBEAT },
 };
 
 const INVENTORY: Fields<InventoryConfig> = {
