@@ -73,7 +73,7 @@ describe('Terraform outputs', () => {
     expect(valueOf(backup, 'replica_key_alias_arn')).toBe(
       `arn:aws:kms:us-west-2:222222222222:${String(alias.name)}`,
     );
-    const role = findResource(backup, 'aws_iam_role', () => true);
+    const role = findResource(backup, 'aws_iam_role', (r) => r.name === 's3-bastion-restore');
     expect(valueOf(backup, 'restore_role_name')).toBe(role.name);
     expect(valueOf(backup, 'restore_role_arn')).toBe(
       `arn:aws:iam::222222222222:role/${String(role.name)}`,

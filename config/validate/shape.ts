@@ -64,6 +64,7 @@ const ROLE_NAMES: Fields<RoleNamesConfig> = {
   batchReplication: optional('string'),
   restore: optional('string'),
   heartbeat: optional('string'),
+  batchRestore: optional('string'),
 };
 
 const HEARTBEAT: Fields<HeartbeatConfig> = {
