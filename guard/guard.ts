@@ -1,5 +1,5 @@
 import { BastionConfig } from '../config';
-import { RoleKey } from '../policies/arns';
+import { DEFAULT_INVENTORY_BUCKET_PREFIX, RoleKey } from '../policies/arns';
 import { backfillRolePolicy } from '../policies/backfill-role';
 import { batchReplicationRolePolicy } from '../policies/batch-replication-role';
 import { PolicyDocument } from '../policies/document';
@@ -54,7 +54,13 @@ export async function guardPlan(
     });
   }
   refusals.push(...codeExecutionRefusals(index));
-  const buckets = index.backupBuckets(config.sourceBuckets.map((b) => b.backupBucketName));
+  const configured = config.sourceBuckets.map((b) => b.backupBucketName);
+  // The S3 Inventory buckets (stacks/inventory.ts) keep reports, not backups.
+  const inventoryPrefix = `${config.inventory?.bucketNamePrefix ?? DEFAULT_INVENTORY_BUCKET_PREFIX}-`;
+  const buckets = index.backupBuckets(
+    configured,
+    (name) => !configured.includes(name) && name.startsWith(inventoryPrefix),
+  );
   for (const bucket of buckets) {
     refusals.push(...bucketRefusals(bucket, floor));
     refusals.push(...(await policyRefusals(bucket, { config, actors, catalog })));

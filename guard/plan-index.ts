@@ -100,21 +100,29 @@ export class PlanIndex {
     return undefined;
   }
 
+  /** The bucket names an aws_s3_bucket change touches: before and after (a rename is both). */
+  private bucketNames(change: ResourceChange): string[] {
+    const names = [change.change.before?.bucket, change.change.after?.bucket];
+    return [...new Set(names.filter((n): n is string => typeof n === 'string'))];
+  }
+
   /**
-   * The backup buckets of the plan: every `aws_s3_bucket` in it (a backup stack creates no other
-   * bucket) and the backup buckets the config names, each with the settings that target it.
+   * The backup buckets of the plan: the backup buckets the config names, and every other
+   * `aws_s3_bucket` in it that `isOtherBucket` does not claim (the backup stack's only other
+   * bucket is the S3 Inventory bucket), each with the settings that target it. A bucket that is
+   * renamed or replaced counts under its old name too.
    */
-  backupBuckets(configuredNames: readonly string[]): PlannedBucket[] {
+  backupBuckets(
+    configuredNames: readonly string[],
+    isOtherBucket: (name: string) => boolean,
+  ): PlannedBucket[] {
     const names = new Set(configuredNames);
     for (const b of this.ofType('aws_s3_bucket')) {
-      const name = this.stringAttribute(b, 'bucket', 'bucket');
-      if (name !== undefined) names.add(name);
+      for (const name of this.bucketNames(b)) if (!isOtherBucket(name)) names.add(name);
     }
     const buckets: PlannedBucket[] = [];
     for (const name of [...names].sort()) {
-      const bucket = this.ofType('aws_s3_bucket').filter(
-        (b) => this.stringAttribute(b, 'bucket', 'bucket') === name,
-      );
+      const bucket = this.ofType('aws_s3_bucket').filter((b) => this.bucketNames(b).includes(name));
       const settings = Object.fromEntries(
         BUCKET_SETTING_TYPES.map((type) => [
           type,

@@ -1,7 +1,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'cdktf';
-import { exampleConfig } from '../../config';
+import { BastionConfig, exampleConfig } from '../../config';
 import { buildApp } from '../../stacks/app';
 import { planOffline } from '../../terraform/plan-offline';
 import { PlanJson, TerraformStackDir, TerraformWorkspace } from '../../terraform/workspace';
@@ -18,6 +18,9 @@ export const PRIMARY_STACK = 'primary-us-east-1';
 export const ASSETS = 'example-bastion-prod-assets';
 export const LEDGER = 'example-bastion-prod-ledger';
 const AWS = 'registry.terraform.io/hashicorp/aws';
+
+/** The example with S3 Inventory on: the backup stack then also holds an inventory bucket. */
+export const GUARDED_CONFIG: BastionConfig = { ...exampleConfig, inventory: { enabled: true } };
 
 type Json = Record<string, unknown>;
 interface StackJson {
@@ -122,7 +125,7 @@ function deployedValues(type: string, values: Json, address: string): Json {
 export function stateFromPlan(plan: PlanJson, providerAlias: string): Json {
   const planned = (plan as unknown as PlannedValues).planned_values.root_module.resources
     .filter((r) => r.type.startsWith('aws_s3_bucket') || r.type.startsWith('aws_kms_'))
-    .filter((r) => r.type !== 'aws_s3_bucket_notification');
+    .filter((r) => r.type !== 'aws_s3_bucket_notification' && r.type !== 'aws_s3_bucket_inventory');
   const buckets = planned.filter((r) => r.type === 'aws_s3_bucket');
   return {
     version: 4,
@@ -169,6 +172,8 @@ interface PlannedValues {
 export interface RealPlans {
   readonly fresh: Readonly<Record<string, PlanJson>>;
   readonly unchangedAgainstState: PlanJson;
+  /** Addresses of the resources the crafted state holds. */
+  readonly stateAddresses: readonly string[];
   readonly weakened: Readonly<Record<WeakeningName, PlanJson>>;
   readonly seconds: number;
 }
@@ -200,7 +205,7 @@ export async function makeRealPlans(workspace: TerraformWorkspace): Promise<Real
   const started = Date.now();
   const outdir = join(workspace.root, 'synth');
   const app = new App({ outdir });
-  buildApp(app, exampleConfig);
+  buildApp(app, GUARDED_CONFIG);
   app.synth();
   const fresh = Object.fromEntries(
     (await planOffline(outdir, workspace)).map((r) => [r.stack, r.plan]),
@@ -209,25 +214,44 @@ export async function makeRealPlans(workspace: TerraformWorkspace): Promise<Real
   const original = readFileSync(file, 'utf8');
   const alias = (JSON.parse(original) as StackJson).provider.aws[0].alias ?? '';
   const state = stateFromPlan(fresh[BACKUP_STACK], alias);
-  // One directory, initialised once, re-planned per variant: init is a third of a plan's time.
-  const stack = workspace.addStack('weakened', [file], { offline: true });
-  await stack.init();
-  const unchangedAgainstState = await planAgainst(
-    stack,
-    JSON.parse(original) as StackJson,
-    state,
-    'unchanged',
+  // Two directories, each initialised once and re-planned per variant (init is a third of a
+  // plan's time), planning side by side: terraform is one process per plan.
+  const dirs = await Promise.all(
+    ['weakened-a', 'weakened-b'].map(async (name) => {
+      const stack = workspace.addStack(name, [file], { offline: true });
+      await stack.init();
+      return stack;
+    }),
   );
-  const weakened: Partial<Record<WeakeningName, PlanJson>> = {};
-  for (const [name, weaken] of Object.entries(WEAKENINGS) as [WeakeningName, Weakening][]) {
-    const config = JSON.parse(original) as StackJson;
-    weaken(config);
-    weakened[name] = await planAgainst(stack, config, state, name);
-  }
+  const variants: Array<[string, StackJson]> = [
+    ['unchanged', JSON.parse(original) as StackJson],
+    ...(Object.entries(WEAKENINGS) as [WeakeningName, Weakening][]).map(
+      ([name, weaken]): [string, StackJson] => {
+        const config = JSON.parse(original) as StackJson;
+        weaken(config);
+        return [name, config];
+      },
+    ),
+  ];
+  const planned = new Map<string, PlanJson>();
+  await Promise.all(
+    dirs.map(async (stack, i) => {
+      for (const [name, config] of variants.filter((_, j) => j % dirs.length === i)) {
+        planned.set(name, await planAgainst(stack, config, state, name));
+      }
+    }),
+  );
+  const unchangedAgainstState = planned.get('unchanged') as PlanJson;
+  const weakened = Object.fromEntries(
+    Object.keys(WEAKENINGS).map((name) => [name, planned.get(name) as PlanJson]),
+  ) as Record<WeakeningName, PlanJson>;
   return {
     fresh,
     unchangedAgainstState,
-    weakened: weakened as Record<WeakeningName, PlanJson>,
+    stateAddresses: (state.resources as Array<{ type: string; name: string }>).map(
+      (r) => `${r.type}.${r.name}`,
+    ),
+    weakened,
     seconds: (Date.now() - started) / 1000,
   };
 }
