@@ -135,7 +135,7 @@ async function evaluateMatrix(
   );
   const labels = new Map(context.actors.map((a) => [a.id, a.label]));
   const grouped = new Map<string, string[]>();
-  for (const f of findingsOf(cells, context.catalog)) {
+  for (const f of findingsOf(cells)) {
     // Less access than expected breaks replication or restore, not the backup's safety.
     if (f.message.startsWith('expected but not allowed')) continue;
     const [what, request] = f.message.split(/: (?=(?:bucket|object) )/);

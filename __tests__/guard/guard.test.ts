@@ -61,7 +61,7 @@ describe('npm run guard on real Terraform plans', () => {
   const expected: Record<WeakeningName, RegExp[]> = {
     'deny-removed': [
       new RegExp(
-        `^aws_s3_bucket_policy\\.${ASSETS}-policy: ${ASSETS}: Deny guardrail DenyDestructiveActionsOutsideBackupAccount is removed from the bucket policy$`,
+        `^aws_s3_bucket_policy\\.${ASSETS}-policy: ${ASSETS}: Deny guardrail DenyEverythingOutsideBackupAccountExceptReplicationAndBackfill is removed from the bucket policy$`,
       ),
       // Without it, the other Denies alone no longer stop outsiders from changing the bucket.
       new RegExp(

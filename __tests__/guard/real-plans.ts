@@ -26,6 +26,7 @@ type Json = Record<string, unknown>;
 interface StackJson {
   readonly provider: { readonly aws: readonly { readonly alias?: string }[] };
   readonly resource: Record<string, Record<string, Json>>;
+  readonly output?: Record<string, Json>;
 }
 interface PolicyJson {
   Statement: Array<{ Sid?: string; Condition?: unknown }>;
@@ -50,7 +51,7 @@ export const WEAKENINGS = {
   'deny-removed': (stack) =>
     editPolicy(stack, ASSETS, (p) => {
       p.Statement = p.Statement.filter(
-        (s) => s.Sid !== 'DenyDestructiveActionsOutsideBackupAccount',
+        (s) => s.Sid !== 'DenyEverythingOutsideBackupAccountExceptReplicationAndBackfill',
       );
     }),
   // The whole primary account instead of the replication role.
@@ -84,6 +85,9 @@ export const WEAKENINGS = {
   'replica-key-removed': (stack) => {
     delete stack.resource.aws_kms_key;
     delete stack.resource.aws_kms_alias;
+    for (const [name, output] of Object.entries(stack.output ?? {})) {
+      if (JSON.stringify(output).includes('aws_kms_key.')) delete stack.output?.[name];
+    }
   },
   // Every resource of the bucket leaves the config; prevent_destroy leaves with it.
   'bucket-removed': (stack) => {
@@ -216,13 +220,13 @@ export async function makeRealPlans(workspace: TerraformWorkspace): Promise<Real
   const state = stateFromPlan(fresh[BACKUP_STACK], alias);
   // Two directories, each initialised once and re-planned per variant (init is a third of a
   // plan's time), planning side by side: terraform is one process per plan.
-  const dirs = await Promise.all(
-    ['weakened-a', 'weakened-b'].map(async (name) => {
-      const stack = workspace.addStack(name, [file], { offline: true });
-      await stack.init();
-      return stack;
-    }),
-  );
+  const dirs: TerraformStackDir[] = [];
+  // One init at a time: inits that run together race on the shared plugin cache.
+  for (const name of ['weakened-a', 'weakened-b']) {
+    const stack = workspace.addStack(name, [file], { offline: true });
+    await stack.init();
+    dirs.push(stack);
+  }
   const variants: Array<[string, StackJson]> = [
     ['unchanged', JSON.parse(original) as StackJson],
     ...(Object.entries(WEAKENINGS) as [WeakeningName, Weakening][]).map(
