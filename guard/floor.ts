@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { InputError } from '../cli/errors';
 import { MIN_NONCURRENT_VERSION_RETENTION_DAYS } from '../config/limits';
 
 /**
@@ -27,7 +28,7 @@ export interface FloorProblem {
 }
 
 /** Every problem of a floor file at once (usage error, exit 2). */
-export class FloorFileError extends Error {
+export class FloorFileError extends InputError {
   constructor(
     readonly source: string,
     readonly problems: readonly FloorProblem[],

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { InputError } from '../cli/errors';
 
 /**
  * The parts of `terraform show -json <saved plan>` (JSON output format 1.x) that the guard reads.
@@ -58,7 +59,7 @@ export interface PlanConfiguration {
 }
 
 /** The file is not the JSON of a Terraform plan: a usage error (exit 2), not a refusal. */
-export class NotAPlanError extends Error {
+export class NotAPlanError extends InputError {
   constructor(message: string) {
     super(message);
     this.name = 'NotAPlanError';

@@ -2,6 +2,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'cdktf';
 import { BastionConfig, exampleConfig } from '../../config';
+import { validateConfig } from '../../config/validate';
 import { buildApp } from '../../stacks/app';
 import { planOffline } from '../../terraform/plan-offline';
 import { PlanJson, TerraformStackDir, TerraformWorkspace } from '../../terraform/workspace';
@@ -209,7 +210,7 @@ export async function makeRealPlans(workspace: TerraformWorkspace): Promise<Real
   const started = Date.now();
   const outdir = join(workspace.root, 'synth');
   const app = new App({ outdir });
-  buildApp(app, GUARDED_CONFIG);
+  buildApp(app, validateConfig(GUARDED_CONFIG));
   app.synth();
   const fresh = Object.fromEntries(
     (await planOffline(outdir, workspace)).map((r) => [r.stack, r.plan]),
