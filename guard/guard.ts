@@ -3,6 +3,7 @@ import { DEFAULT_INVENTORY_BUCKET_PREFIX, RoleKey } from '../policies/arns';
 import { backfillRolePolicy } from '../policies/backfill-role';
 import { batchReplicationRolePolicy } from '../policies/batch-replication-role';
 import { PolicyDocument } from '../policies/document';
+import { heartbeatRolePolicy } from '../policies/heartbeat-role';
 import { replicationRolePolicy } from '../policies/replication-role';
 import { restoreRolePolicy } from '../policies/restore-role';
 import { actorsOf } from '../review/actors';
@@ -32,6 +33,7 @@ const ROLE_POLICIES: Readonly<Record<RoleKey, (config: BastionConfig) => PolicyD
   backfill: backfillRolePolicy,
   batchReplication: batchReplicationRolePolicy,
   restore: restoreRolePolicy,
+  heartbeat: (config) => heartbeatRolePolicy(config, config.sourceBuckets),
 };
 
 /**
