@@ -2,6 +2,7 @@ import { BastionConfig } from '../config';
 import { DEFAULT_INVENTORY_BUCKET_PREFIX, RoleKey } from '../policies/arns';
 import { backfillRolePolicy } from '../policies/backfill-role';
 import { batchReplicationRolePolicy } from '../policies/batch-replication-role';
+import { batchRestoreRolePolicy } from '../policies/batch-restore-role';
 import { PolicyDocument } from '../policies/document';
 import { heartbeatRolePolicy } from '../policies/heartbeat-role';
 import { replicationRolePolicy } from '../policies/replication-role';
@@ -34,6 +35,7 @@ const ROLE_POLICIES: Readonly<Record<RoleKey, (config: BastionConfig) => PolicyD
   batchReplication: batchReplicationRolePolicy,
   restore: restoreRolePolicy,
   heartbeat: (config) => heartbeatRolePolicy(config, config.sourceBuckets),
+  batchRestore: batchRestoreRolePolicy,
 };
 
 /**
