@@ -69,6 +69,13 @@ export interface SourceBucketConfig {
    */
   readonly noncurrentVersionRetentionDays: number;
   /**
+   * Why this bucket keeps noncurrent versions fewer than 7 days (config/limits.ts). Required in
+   * that case: a week covers a weekend and the time to notice a mass delete; anything shorter
+   * must be a written decision, visible in review.
+   * @default - the retention must be at least 7 days
+   */
+  readonly shortRetentionReason?: string;
+  /**
    * Storage class of the replicas: one that the restore reads at once (see
    * RESTORE_READABLE_STORAGE_CLASSES). Archive classes are refused: a restore from them needs
    * RestoreObject and hours of waiting first, and they bill a minimum storage duration longer

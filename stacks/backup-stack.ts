@@ -80,6 +80,9 @@ export class BackupStack extends TerraformStack {
         enableKeyRotation: true,
         deletionWindowInDays: 30,
         policy: toJson(replicaKeyPolicy(config, plan.region)),
+        // Deleting the key leaves every SSE-KMS replica unreadable: a renamed construct must fail
+        // the plan instead. Only the backup account may schedule its deletion (key policy).
+        lifecycle: { preventDestroy: true },
       });
       new KmsAlias(this, 'replica-key-alias', { name: REPLICA_KEY_ALIAS, targetKeyId: key.keyId });
       // Copy it into the config's replicaKmsKeyArns, so that the primary stack and the roles name

@@ -96,6 +96,33 @@ describe('validateConfig', () => {
     ).toEqual(['must be a positive whole number of days']);
   });
 
+  it('rejects a retention under 7 days without a written reason, naming the field to set', () => {
+    const config = withBucket({ noncurrentVersionRetentionDays: 1 });
+    expect(findConfigProblems(config)).toEqual([
+      {
+        path: 'sourceBuckets[0].noncurrentVersionRetentionDays',
+        value: 1,
+        rule: 'must be at least 7 days (the recovery window) unless sourceBuckets[0].shortRetentionReason says why',
+      },
+    ]);
+    expect(() => validateConfig(config)).toThrow(ConfigValidationError);
+    // A blank reason is no reason.
+    expect(
+      findConfigProblems(
+        withBucket({ noncurrentVersionRetentionDays: 6, shortRetentionReason: ' ' }),
+      ),
+    ).toHaveLength(1);
+  });
+
+  it('accepts a retention under 7 days with a reason, and 7 days without one', () => {
+    const reasoned = withBucket({
+      noncurrentVersionRetentionDays: 3,
+      shortRetentionReason: 'scratch data re-created nightly from the warehouse',
+    });
+    expect(findConfigProblems(reasoned)).toEqual([]);
+    expect(findConfigProblems(withBucket({ noncurrentVersionRetentionDays: 7 }))).toEqual([]);
+  });
+
   it.each(['us-east', 'US-EAST-1', 'useast1', 'us-east-1a'])('rejects the region %j', (region) => {
     expect(rulesAt(withBucket({ region }), 'sourceBuckets[0].region')[0]).toMatch(
       /must be an AWS region name/,

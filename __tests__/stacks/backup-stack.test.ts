@@ -132,6 +132,9 @@ describe('backup stack', () => {
   it('creates a rotating replica key with an alias when a source uses SSE-KMS', () => {
     const [key] = Object.values(resourcesOf(backup, 'aws_kms_key'));
     expect(key).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30 });
+    // A renamed construct or a removed source must not schedule the key's deletion: every
+    // SSE-KMS replica would become unreadable. Terraform refuses such a plan while this holds.
+    expect(key.lifecycle).toEqual({ prevent_destroy: true });
     expect(Object.values(resourcesOf(backup, 'aws_kms_alias'))).toEqual([
       expect.objectContaining({ name: 'alias/s3-bastion-replica' }),
     ]);

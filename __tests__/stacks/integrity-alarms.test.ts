@@ -197,7 +197,13 @@ describe('configured detection', () => {
         deleteMarkersPerWeek: 120,
         heartbeat: { intervalMinutes: 1 },
       },
-      sourceBuckets: [{ ...exampleConfig.sourceBuckets[0], noncurrentVersionRetentionDays: 5 }],
+      sourceBuckets: [
+        {
+          ...exampleConfig.sourceBuckets[0],
+          noncurrentVersionRetentionDays: 5,
+          shortRetentionReason: 'a window shorter than the weekly alarm, to test its clamp',
+        },
+      ],
     });
     const synthesized = synthesize(config).stacks;
     const name = exampleConfig.sourceBuckets[0].backupBucketName;

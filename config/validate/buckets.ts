@@ -3,6 +3,7 @@ import {
   RESTORE_READABLE_STORAGE_CLASSES,
   type SourceBucketConfig,
 } from '..';
+import { MIN_NONCURRENT_VERSION_RETENTION_DAYS } from '../limits';
 import {
   bucketNameProblems,
   KMS_KEY_ARN,
@@ -77,6 +78,17 @@ export const sourceBucketProblems: SectionChecker = (config) => {
           `${at}.noncurrentVersionRetentionDays`,
           bucket.noncurrentVersionRetentionDays,
           'must be a positive whole number of days',
+        ),
+      );
+    } else if (
+      bucket.noncurrentVersionRetentionDays < MIN_NONCURRENT_VERSION_RETENTION_DAYS &&
+      !bucket.shortRetentionReason?.trim()
+    ) {
+      problems.push(
+        problem(
+          `${at}.noncurrentVersionRetentionDays`,
+          bucket.noncurrentVersionRetentionDays,
+          `must be at least ${MIN_NONCURRENT_VERSION_RETENTION_DAYS} days (the recovery window) unless ${at}.shortRetentionReason says why`,
         ),
       );
     }

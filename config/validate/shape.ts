@@ -45,6 +45,7 @@ const SOURCE_BUCKET: Fields<SourceBucketConfig> = {
   backupBucketName: required('string'),
   backupRegion: optional('string'),
   noncurrentVersionRetentionDays: required('number'),
+  shortRetentionReason: optional('string'),
   replicaStorageClass: optional('string'),
   sourceKmsKeyArn: optional('string'),
   manageSourceVersioning: optional('boolean'),

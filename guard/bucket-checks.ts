@@ -1,0 +1,213 @@
+import { Floor } from './floor';
+import { Values } from './plan-file';
+import { PlannedBucket, isDelete, isReplace, remaining } from './plan-index';
+
+/** One reason to refuse a plan: the resource it concerns and what is wrong, in one line. */
+export interface Refusal {
+  readonly address: string;
+  readonly reason: string;
+}
+
+/** Nested blocks appear in plan JSON as lists of objects. */
+function firstBlock(values: Values | null | undefined, name: string): Values | undefined {
+  const list = values?.[name];
+  return Array.isArray(list) && typeof list[0] === 'object' && list[0] !== null
+    ? (list[0] as Values)
+    : undefined;
+}
+
+function blocks(values: Values | null | undefined, name: string): Values[] {
+  const list = values?.[name];
+  return Array.isArray(list)
+    ? (list.filter((v) => typeof v === 'object' && v !== null) as Values[])
+    : [];
+}
+
+const BUCKET_RESOURCE_LABELS: Readonly<Record<string, string>> = {
+  aws_s3_bucket: 'the backup bucket',
+  aws_s3_bucket_policy: 'its bucket policy',
+  aws_s3_bucket_lifecycle_configuration: 'its lifecycle configuration (the retention window)',
+  aws_s3_bucket_versioning: 'its versioning configuration',
+  aws_s3_bucket_public_access_block: 'its public access block',
+  aws_s3_bucket_ownership_controls: 'its ownership controls',
+  aws_s3_bucket_object_lock_configuration: 'its Object Lock configuration',
+};
+
+/** A backup bucket or any of its settings destroyed, replaced or dropped from state. */
+function destroyed(bucket: PlannedBucket): Refusal[] {
+  const refusals: Refusal[] = [];
+  for (const change of [...bucket.bucket, ...Object.values(bucket.settings).flat()]) {
+    if (!isDelete(change)) continue;
+    const what = BUCKET_RESOURCE_LABELS[change.type] ?? change.type;
+    const how = isReplace(change)
+      ? 'replaced (destroyed, then created anew)'
+      : change.change.actions.includes('forget')
+        ? 'removed from Terraform state (forget)'
+        : 'destroyed';
+    refusals.push({ address: change.address, reason: `${bucket.name}: ${what} is ${how}` });
+  }
+  return refusals;
+}
+
+/** The settings a backup bucket must keep, as planned. Skipped when the bucket itself goes. */
+function settings(bucket: PlannedBucket): Refusal[] {
+  const refusals: Refusal[] = [];
+  const kept = bucket.bucket.filter((b) => remaining(b) !== null);
+  if (bucket.bucket.length > 0 && kept.length === 0) return refusals;
+  const address = bucket.bucket[0]?.address ?? bucket.name;
+  const only = (type: keyof PlannedBucket['settings']) =>
+    bucket.settings[type]
+      .map((c) => ({ change: c, after: remaining(c) }))
+      .filter((s) => s.after !== null);
+
+  const versioning = only('aws_s3_bucket_versioning');
+  if (versioning.length === 0) {
+    refusals.push({
+      address,
+      reason: `${bucket.name}: no versioning configuration: versioning must be Enabled`,
+    });
+  }
+  for (const { change, after } of versioning) {
+    const status = firstBlock(after, 'versioning_configuration')?.status;
+    if (status !== 'Enabled') {
+      refusals.push({
+        address: change.address,
+        reason: `${bucket.name}: versioning is ${JSON.stringify(status)}, must be "Enabled"`,
+      });
+    }
+  }
+
+  const pab = only('aws_s3_bucket_public_access_block');
+  if (pab.length === 0) {
+    refusals.push({
+      address,
+      reason: `${bucket.name}: no public access block: all four settings must be on`,
+    });
+  }
+  for (const { change, after } of pab) {
+    for (const key of [
+      'block_public_acls',
+      'block_public_policy',
+      'ignore_public_acls',
+      'restrict_public_buckets',
+    ]) {
+      if (after?.[key] !== true) {
+        refusals.push({
+          address: change.address,
+          reason: `${bucket.name}: public access block ${key} is ${JSON.stringify(after?.[key])}, must be true`,
+        });
+      }
+    }
+  }
+
+  const ownership = only('aws_s3_bucket_ownership_controls');
+  if (ownership.length === 0) {
+    refusals.push({
+      address,
+      reason: `${bucket.name}: no ownership controls: ownership must be BucketOwnerEnforced`,
+    });
+  }
+  for (const { change, after } of ownership) {
+    const value = firstBlock(after, 'rule')?.object_ownership;
+    if (value !== 'BucketOwnerEnforced') {
+      refusals.push({
+        address: change.address,
+        reason: `${bucket.name}: object ownership is ${JSON.stringify(value)}, must be "BucketOwnerEnforced" (ACLs disabled)`,
+      });
+    }
+  }
+  return refusals;
+}
+
+/** Retention of a default-retention block in days (years counted as 365 days). */
+function lockDays(after: Values | null | undefined): { mode?: unknown; days: number } | undefined {
+  const retention = firstBlock(firstBlock(after, 'rule'), 'default_retention');
+  if (!retention) return undefined;
+  const days = typeof retention.days === 'number' && retention.days > 0 ? retention.days : 0;
+  const years = typeof retention.years === 'number' && retention.years > 0 ? retention.years : 0;
+  return { mode: retention.mode, days: days + years * 365 };
+}
+
+/** Object Lock removed, shortened, loosened, or under the floor. */
+function objectLock(bucket: PlannedBucket, floor: Floor): Refusal[] {
+  const refusals: Refusal[] = [];
+  for (const b of bucket.bucket) {
+    if (
+      b.change.before?.object_lock_enabled === true &&
+      b.change.after?.object_lock_enabled === false
+    ) {
+      refusals.push({
+        address: b.address,
+        reason: `${bucket.name}: Object Lock is turned off on the bucket`,
+      });
+    }
+  }
+  const configurations = bucket.settings.aws_s3_bucket_object_lock_configuration;
+  for (const change of configurations) {
+    const before = lockDays(change.change.before);
+    const after = lockDays(remaining(change));
+    if (before && !after && !isDelete(change)) {
+      refusals.push({
+        address: change.address,
+        reason: `${bucket.name}: the Object Lock default retention is removed`,
+      });
+    }
+    if (before && after && after.days < before.days) {
+      refusals.push({
+        address: change.address,
+        reason: `${bucket.name}: Object Lock retention shortened from ${before.days} to ${after.days} days`,
+      });
+    }
+    if (before?.mode === 'COMPLIANCE' && after && after.mode !== 'COMPLIANCE') {
+      refusals.push({
+        address: change.address,
+        reason: `${bucket.name}: Object Lock mode loosened from COMPLIANCE to ${String(after.mode)}`,
+      });
+    }
+    if (after && floor.objectLockDays !== undefined && after.days < floor.objectLockDays) {
+      refusals.push({
+        address: change.address,
+        reason: `${bucket.name}: Object Lock retention ${after.days} days is below the floor of ${floor.objectLockDays} days`,
+      });
+    }
+  }
+  const kept = configurations.filter((c) => lockDays(remaining(c)) !== undefined);
+  const bucketGoes = bucket.bucket.length > 0 && bucket.bucket.every((b) => remaining(b) === null);
+  if (floor.objectLockDays !== undefined && kept.length === 0 && !bucketGoes) {
+    refusals.push({
+      address: bucket.bucket[0]?.address ?? bucket.name,
+      reason: `${bucket.name}: no Object Lock default retention; the floor requires at least ${floor.objectLockDays} days`,
+    });
+  }
+  return refusals;
+}
+
+/** Every enabled lifecycle rule that expires noncurrent versions sooner than the floor. */
+function retention(bucket: PlannedBucket, floor: Floor): Refusal[] {
+  const refusals: Refusal[] = [];
+  for (const change of bucket.settings.aws_s3_bucket_lifecycle_configuration) {
+    for (const rule of blocks(remaining(change), 'rule')) {
+      if (rule.status !== 'Enabled') continue;
+      for (const expiration of blocks(rule, 'noncurrent_version_expiration')) {
+        const days = expiration.noncurrent_days;
+        if (typeof days === 'number' && days < floor.noncurrentVersionRetentionDays) {
+          refusals.push({
+            address: change.address,
+            reason: `${bucket.name}: lifecycle rule ${JSON.stringify(rule.id)} expires noncurrent versions after ${days} days, below the floor of ${floor.noncurrentVersionRetentionDays} days`,
+          });
+        }
+      }
+    }
+  }
+  return refusals;
+}
+
+/** Every check on one bucket that needs no policy evaluation. */
+export function bucketRefusals(bucket: PlannedBucket, floor: Floor): Refusal[] {
+  return [
+    ...destroyed(bucket),
+    ...settings(bucket),
+    ...objectLock(bucket, floor),
+    ...retention(bucket, floor),
+  ];
+}
