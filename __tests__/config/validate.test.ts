@@ -5,6 +5,7 @@ import {
   findConfigProblems,
   validateConfig,
 } from '../../config/validate';
+import { ALERT_THRESHOLD_KEYS } from '../../config/validate/alerts';
 
 const [assets] = exampleConfig.sourceBuckets;
 
@@ -319,16 +320,7 @@ describe('validateConfig', () => {
     ]);
   });
 
-  it.each([
-    'deleteMarkersPerHour',
-    'newVersionsPerHour',
-    'failedReplicationsPer15Minutes',
-    'deleteMarkersPerDay',
-    'deleteMarkersPerWeek',
-    'newVersionsPerDay',
-    'newVersionsPerWeek',
-    'lifecycleDeletionsPerDay',
-  ] as const)('rejects a non-positive alert threshold alerts.%s', (key) => {
+  it.each(ALERT_THRESHOLD_KEYS)('rejects a non-positive alert threshold alerts.%s', (key) => {
     const config = { ...exampleConfig, alerts: { [key]: 0 } };
     expect(rulesAt(config, `alerts.${key}`)).toEqual(['must be a positive whole number']);
   });

@@ -3,21 +3,24 @@ import { type ConfigProblem, isPositiveInteger, problem, type SectionChecker } f
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
+/** Every numeric threshold of `alerts`: each must be a positive whole number where it is set. */
+export const ALERT_THRESHOLD_KEYS = [
+  'deleteMarkersPerHour',
+  'newVersionsPerHour',
+  'failedReplicationsPer15Minutes',
+  'deleteMarkersPerDay',
+  'deleteMarkersPerWeek',
+  'newVersionsPerDay',
+  'newVersionsPerWeek',
+  'lifecycleDeletionsPerDay',
+  'replicationLatencyMinutes',
+] as const satisfies readonly (keyof AlertsConfig)[];
+
 /** `alerts`: positive thresholds, the heartbeat's timing and key, email addresses. */
 export const alertProblems: SectionChecker = (config) => {
   const alerts = config.alerts ?? {};
   const problems: ConfigProblem[] = [];
-  for (const key of [
-    'deleteMarkersPerHour',
-    'newVersionsPerHour',
-    'failedReplicationsPer15Minutes',
-    'deleteMarkersPerDay',
-    'deleteMarkersPerWeek',
-    'newVersionsPerDay',
-    'newVersionsPerWeek',
-    'lifecycleDeletionsPerDay',
-    'replicationLatencyMinutes',
-  ] as const) {
+  for (const key of ALERT_THRESHOLD_KEYS) {
     const value = alerts[key];
     if (value !== undefined && !isPositiveInteger(value)) {
       problems.push(problem(`alerts.${key}`, value, 'must be a positive whole number'));
