@@ -1,4 +1,11 @@
-import { ServiceRule, Subject, SubjectKind, withoutWhitespace } from './rule';
+import {
+  KeyPolicySubject,
+  LogResourcePolicySubject,
+  ServiceRule,
+  Subject,
+  SubjectKind,
+  withoutWhitespace,
+} from './rule';
 
 /**
  * A size quota on the text a service stores. `bytes`: the policy as sent, whitespace included
@@ -44,4 +51,36 @@ export function policyOfSize(statements: number, statement: Record<string, unkno
     null,
     2,
   );
+}
+
+/**
+ * A size quota on a document that is the whole subject (a key policy, a Logs resource policy):
+ * the rule counts its JSON, and its examples repeat one `statement` to a size under and over the
+ * limit.
+ */
+export function documentSizeRule(props: {
+  readonly id: string;
+  readonly summary: string;
+  /** The AWS page that states the quota. */
+  readonly page: string;
+  readonly kind: (KeyPolicySubject | LogResourcePolicySubject)['kind'];
+  readonly limit: number;
+  readonly statement: Record<string, unknown>;
+  /** How many copies of `statement` make the compliant and the non-compliant example. */
+  readonly exampleStatements: { readonly compliant: number; readonly nonCompliant: number };
+}): ServiceRule {
+  const example = (statements: number): Subject => ({
+    kind: props.kind,
+    where: 'example',
+    json: policyOfSize(statements, props.statement),
+  });
+  return sizeLimitRule({
+    ...props,
+    measure: 'bytes',
+    texts: (subject) => (subject.kind === props.kind ? [subject.json] : []),
+    examples: {
+      compliant: example(props.exampleStatements.compliant),
+      nonCompliant: example(props.exampleStatements.nonCompliant),
+    },
+  });
 }
