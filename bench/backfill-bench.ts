@@ -15,9 +15,9 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { startFaultProxy } from '../__tests__/support/fault-proxy';
-import { deleteBucket } from '../__tests__/support/s3-server';
 import { forEachBounded } from '../s3/engine/pool';
 import { verify } from '../s3/backfill/verify';
+import { deleteBucket } from './scratch-buckets';
 
 const ROOT = join(__dirname, '..');
 function log(line: string): void {

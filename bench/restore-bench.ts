@@ -12,31 +12,16 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import {
   CreateBucketCommand,
-  DeleteBucketCommand,
   DeleteObjectCommand,
-  DeleteObjectsCommand,
-  ListObjectVersionsCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
 import { forEachBounded } from '../s3/engine/pool';
 import { checkRestore } from '../s3/restore/check';
+import { emptyAndDeleteVersionedBucket } from './scratch-buckets';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function emptyAndDelete(client: S3Client, bucket: string): Promise<void> {
-  for (;;) {
-    const page = await client.send(new ListObjectVersionsCommand({ Bucket: bucket }));
-    const entries = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((e) => ({
-      Key: e.Key,
-      VersionId: e.VersionId,
-    }));
-    if (entries.length === 0) break;
-    await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: entries } }));
-  }
-  await client.send(new DeleteBucketCommand({ Bucket: bucket }));
-}
 
 /** `npm run restore` in-process: argv and output streams in, exit code out. */
 export type RestoreMain = (
@@ -146,7 +131,7 @@ export async function benchRestore(
     return code === 0 && result.verified;
   } finally {
     rmSync(stateDir, { recursive: true, force: true });
-    await emptyAndDelete(client, backup);
-    await emptyAndDelete(client, target);
+    await emptyAndDeleteVersionedBucket(client, backup);
+    await emptyAndDeleteVersionedBucket(client, target);
   }
 }

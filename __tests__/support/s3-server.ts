@@ -8,14 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  CreateBucketCommand,
-  DeleteBucketCommand,
-  DeleteObjectsCommand,
-  ListObjectsV2Command,
-  ListObjectVersionsCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 const SERVER_SCRIPT = join(REPO_ROOT, 'scripts', 'test-s3-server.sh');
@@ -131,33 +124,7 @@ export async function createBucket(client: S3Client, bucket: string): Promise<vo
   await client.send(new CreateBucketCommand({ Bucket: bucket }));
 }
 
-/** Empties and deletes a test bucket, 1,000 keys per request. */
-export async function deleteBucket(client: S3Client, bucket: string): Promise<void> {
-  for (;;) {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket }));
-    const keys = (page.Contents ?? []).map((o) => ({ Key: o.Key }));
-    if (keys.length === 0) break;
-    await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys } }));
-  }
-  await client.send(new DeleteBucketCommand({ Bucket: bucket }));
-}
-
-/** Deletes every version and delete marker of a versioned test bucket, then the bucket. */
-export async function emptyAndDeleteVersionedBucket(
-  client: S3Client,
-  bucket: string,
-): Promise<void> {
-  for (;;) {
-    const page = await client.send(new ListObjectVersionsCommand({ Bucket: bucket }));
-    const entries = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((e) => ({
-      Key: e.Key,
-      VersionId: e.VersionId,
-    }));
-    if (entries.length === 0) break;
-    await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: entries } }));
-  }
-  await client.send(new DeleteBucketCommand({ Bucket: bucket }));
-}
+export { deleteBucket, emptyAndDeleteVersionedBucket } from '../../bench/scratch-buckets';
 
 /** globalTeardown side: stops the server if this jest run started it. */
 export function stopLocalServerIfOurs(runId: string | undefined): void {
