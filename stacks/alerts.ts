@@ -129,69 +129,115 @@ export function eventLogGroup(
   return group;
 }
 
-/** EventBridge rule on one backup bucket's S3 events, delivered to the event log group. */
-export function s3EventRule(
+/**
+ * Every alarm of this project: one metric over one period (a single evaluation), notifying the
+ * topic when it fires and when it recovers.
+ */
+export function topicAlarm(
   scope: Construct,
   id: string,
-  logGroup: CloudwatchLogGroup,
-  bucketName: string,
-  description: string,
-  detailType: string,
-  detail: Record<string, unknown>,
-): CloudwatchEventRule {
-  const rule = new CloudwatchEventRule(scope, id, {
-    namePrefix: EVENT_RULE_NAME_PREFIX,
-    description,
-    eventPattern: JSON.stringify({
-      source: ['aws.s3'],
-      'detail-type': [detailType],
-      detail: { bucket: { name: [bucketName] }, ...detail },
-    }),
-  });
-  new CloudwatchEventTarget(scope, `${id}-log`, {
-    rule: rule.name,
-    targetId: 'event-log-group',
-    arn: logGroup.arn,
-  });
-  return rule;
-}
-
-/** An alarm that fires when a rule matched at least `threshold` events within one period. */
-export function eventCountAlarm(
-  scope: Construct,
-  id: string,
-  rule: CloudwatchEventRule,
   props: {
     name: string;
     description: string;
-    threshold: number;
+    metric: { namespace: string; metricName: string; dimensions: Record<string, string> };
+    statistic: 'Sum' | 'Maximum';
     periodSeconds: number;
+    threshold: number;
+    comparison: 'GreaterThanOrEqualToThreshold' | 'GreaterThanThreshold' | 'LessThanThreshold';
+    treatMissingData: 'notBreaching' | 'breaching' | 'ignore';
     topic: SnsTopic;
+    /** The provider of another region of the account. @default the stack's own */
+    provider?: AwsProvider;
   },
 ): CloudwatchMetricAlarm {
   return new CloudwatchMetricAlarm(scope, id, {
+    provider: props.provider,
     alarmName: props.name,
     alarmDescription: props.description,
-    ...ruleEventCount(rule),
-    statistic: 'Sum',
+    ...props.metric,
+    statistic: props.statistic,
     period: props.periodSeconds,
     evaluationPeriods: 1,
     threshold: props.threshold,
-    comparisonOperator: 'GreaterThanOrEqualToThreshold',
-    // No matching event in the window is the normal, quiet case.
-    treatMissingData: 'notBreaching',
+    comparisonOperator: props.comparison,
+    treatMissingData: props.treatMissingData,
     alarmActions: [props.topic.arn],
     okActions: [props.topic.arn],
   });
 }
 
-function hourlyEventAlarm(
+/**
+ * An alarm on the count of events a rule matched within one period: at least `threshold` (a spike),
+ * or with `whenFewer` fewer than `threshold` (silence, for a heartbeat).
+ */
+export function eventCountAlarm(
   scope: Construct,
   id: string,
   rule: CloudwatchEventRule,
-  props: { name: string; description: string; threshold: number; topic: SnsTopic },
+  props: EventCountAlarmProps & { readonly topic: SnsTopic },
 ): CloudwatchMetricAlarm {
-  return eventCountAlarm(scope, id, rule, { ...props, periodSeconds: 3600 });
+  return topicAlarm(scope, id, {
+    ...props,
+    metric: ruleEventCount(rule),
+    statistic: 'Sum',
+    ...(props.whenFewer
+      ? // No event in the window is exactly the fault.
+        { comparison: 'LessThanThreshold', treatMissingData: 'breaching' }
+      : // No matching event in the window is the normal, quiet case.
+        { comparison: 'GreaterThanOrEqualToThreshold', treatMissingData: 'notBreaching' }),
+  });
+}
+
+/** What an event-count alarm says and when it fires. */
+export interface EventCountAlarmProps {
+  readonly name: string;
+  readonly description: string;
+  readonly threshold: number;
+  readonly periodSeconds: number;
+  /** Fire when fewer than `threshold` events matched. @default false: at least `threshold` */
+  readonly whenFewer?: boolean;
+}
+
+/** Where the rules and alarms of a backup stack send events and notifications. */
+export interface AlarmTargets {
+  readonly topic: SnsTopic;
+  readonly logGroup: CloudwatchLogGroup;
+}
+
+/**
+ * One kind of S3 event of a backup bucket: an EventBridge rule `id` that delivers the events to
+ * the event log group, and the alarm `<id>-alarm` on how many the rule matched.
+ */
+export function bucketEventAlarm(
+  scope: Construct,
+  id: string,
+  targets: AlarmTargets,
+  event: {
+    readonly bucketName: string;
+    readonly description: string;
+    readonly detailType: string;
+    readonly detail: Record<string, unknown>;
+  },
+  alarm: EventCountAlarmProps,
+): { rule: CloudwatchEventRule; alarm: CloudwatchMetricAlarm } {
+  const rule = new CloudwatchEventRule(scope, id, {
+    namePrefix: EVENT_RULE_NAME_PREFIX,
+    description: event.description,
+    eventPattern: JSON.stringify({
+      source: ['aws.s3'],
+      'detail-type': [event.detailType],
+      detail: { bucket: { name: [event.bucketName] }, ...event.detail },
+    }),
+  });
+  new CloudwatchEventTarget(scope, `${id}-log`, {
+    rule: rule.name,
+    targetId: 'event-log-group',
+    arn: targets.logGroup.arn,
+  });
+  return {
+    rule,
+    alarm: eventCountAlarm(scope, `${id}-alarm`, rule, { ...alarm, topic: targets.topic }),
+  };
 }
 
 /**
@@ -208,44 +254,63 @@ export function backupBucketAlarms(
 ): { deleteMarkers: CloudwatchEventRule; newVersions: CloudwatchEventRule } {
   const name = source.backupBucketName;
   const thresholds = alertThresholds(config);
+  const expiry = `expire after ${source.noncurrentVersionRetentionDays} days`;
   new S3BucketNotification(scope, `${name}-eventbridge`, { bucket: bucketId, eventbridge: true });
 
-  const deletes = s3EventRule(
+  const deletes = bucketEventAlarm(
     scope,
     `${name}-delete-markers`,
-    logGroup,
-    name,
-    `Delete markers created in ${name}`,
-    'Object Deleted',
-    { 'deletion-type': ['Delete Marker Created'] },
+    { topic, logGroup },
+    {
+      bucketName: name,
+      description: `Delete markers created in ${name}`,
+      detailType: 'Object Deleted',
+      detail: { 'deletion-type': ['Delete Marker Created'] },
+    },
+    {
+      name: `s3-bastion-${name}-delete-markers`,
+      description: `${thresholds.deleteMarkersPerHour}+ delete markers in an hour in ${name}: a mass delete in production? The deleted versions ${expiry}.`,
+      threshold: thresholds.deleteMarkersPerHour,
+      periodSeconds: HOUR,
+    },
   );
-  hourlyEventAlarm(scope, `${name}-delete-markers-alarm`, deletes, {
-    name: `s3-bastion-${name}-delete-markers`,
-    description:
-      `${thresholds.deleteMarkersPerHour}+ delete markers in an hour in ${name}: a mass delete in ` +
-      `production? The deleted versions expire after ${source.noncurrentVersionRetentionDays} days.`,
-    threshold: thresholds.deleteMarkersPerHour,
-    topic,
-  });
-
-  const writes = s3EventRule(
+  const writes = bucketEventAlarm(
     scope,
     `${name}-new-versions`,
-    logGroup,
-    name,
-    `New object versions written to ${name}`,
-    'Object Created',
-    {},
+    { topic, logGroup },
+    {
+      bucketName: name,
+      description: `New object versions written to ${name}`,
+      detailType: 'Object Created',
+      detail: {},
+    },
+    {
+      name: `s3-bastion-${name}-new-versions`,
+      description: `${thresholds.newVersionsPerHour}+ new versions in an hour in ${name}: a mass overwrite in production? Overwritten versions ${expiry}.`,
+      threshold: thresholds.newVersionsPerHour,
+      periodSeconds: HOUR,
+    },
   );
-  hourlyEventAlarm(scope, `${name}-new-versions-alarm`, writes, {
-    name: `s3-bastion-${name}-new-versions`,
-    description:
-      `${thresholds.newVersionsPerHour}+ new versions in an hour in ${name}: a mass overwrite in ` +
-      `production? Overwritten versions expire after ${source.noncurrentVersionRetentionDays} days.`,
-    threshold: thresholds.newVersionsPerHour,
-    topic,
-  });
-  return { deleteMarkers: deletes, newVersions: writes };
+  return { deleteMarkers: deletes.rule, newVersions: writes.rule };
+}
+
+const HOUR = 3600;
+
+/** A replication metric of one source bucket's rule, as S3 publishes it. */
+function replicationMetric(
+  metricName: 'OperationsFailedReplication' | 'ReplicationLatency',
+  source: SourceBucketConfig,
+  ruleId: string,
+): { namespace: string; metricName: string; dimensions: Record<string, string> } {
+  return {
+    namespace: 'AWS/S3',
+    metricName,
+    dimensions: {
+      SourceBucket: source.name,
+      DestinationBucket: source.backupBucketName,
+      RuleId: ruleId,
+    },
+  };
 }
 
 /** Primary side: replication failures, from the rule's replication metrics, per source bucket. */
@@ -257,24 +322,16 @@ export function replicationFailureAlarm(
   topic: SnsTopic,
 ): CloudwatchMetricAlarm {
   const threshold = alertThresholds(config).failedReplicationsPer15Minutes;
-  return new CloudwatchMetricAlarm(scope, `${source.name}-replication-failures-alarm`, {
-    alarmName: `s3-bastion-${source.name}-replication-failures`,
-    alarmDescription: `${threshold}+ failed replication operations from ${source.name} to ${source.backupBucketName} in 15 minutes: objects are not reaching the backup.`,
-    namespace: 'AWS/S3',
-    metricName: 'OperationsFailedReplication',
-    dimensions: {
-      SourceBucket: source.name,
-      DestinationBucket: source.backupBucketName,
-      RuleId: ruleId,
-    },
+  return topicAlarm(scope, `${source.name}-replication-failures-alarm`, {
+    name: `s3-bastion-${source.name}-replication-failures`,
+    description: `${threshold}+ failed replication operations from ${source.name} to ${source.backupBucketName} in 15 minutes: objects are not reaching the backup.`,
+    metric: replicationMetric('OperationsFailedReplication', source, ruleId),
     statistic: 'Sum',
-    period: 900,
-    evaluationPeriods: 1,
+    periodSeconds: 900,
     threshold,
-    comparisonOperator: 'GreaterThanOrEqualToThreshold',
+    comparison: 'GreaterThanOrEqualToThreshold',
     treatMissingData: 'notBreaching',
-    alarmActions: [topic.arn],
-    okActions: [topic.arn],
+    topic,
   });
 }
 
@@ -296,27 +353,19 @@ export function replicationLatencyAlarm(
   provider: AwsProvider | undefined,
 ): CloudwatchMetricAlarm {
   const minutes = alertThresholds(config).replicationLatencyMinutes;
-  return new CloudwatchMetricAlarm(scope, `${source.name}-replication-latency-alarm`, {
+  return topicAlarm(scope, `${source.name}-replication-latency-alarm`, {
     provider,
-    alarmName: `s3-bastion-${source.name}-replication-latency`,
-    alarmDescription:
+    name: `s3-bastion-${source.name}-replication-latency`,
+    description:
       `Replication from ${source.name} to ${source.backupBucketName} is more than ${minutes} ` +
       `minutes behind (S3 Replication Time Control SLA: ${RTC_SLA_MINUTES} minutes). New ` +
       'objects are not yet in the backup.',
-    namespace: 'AWS/S3',
-    metricName: 'ReplicationLatency',
-    dimensions: {
-      SourceBucket: source.name,
-      DestinationBucket: source.backupBucketName,
-      RuleId: ruleId,
-    },
+    metric: replicationMetric('ReplicationLatency', source, ruleId),
     statistic: 'Maximum',
-    period: 300,
-    evaluationPeriods: 1,
+    periodSeconds: 300,
     threshold: minutes * 60,
-    comparisonOperator: 'GreaterThanThreshold',
+    comparison: 'GreaterThanThreshold',
     treatMissingData: 'ignore',
-    alarmActions: [topic.arn],
-    okActions: [topic.arn],
+    topic,
   });
 }

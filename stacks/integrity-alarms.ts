@@ -5,11 +5,11 @@ import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { BastionConfig, SourceBucketConfig } from '../config';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import {
+  AlarmTargets,
   alertThresholds,
+  bucketEventAlarm,
   eventCountAlarm,
   heartbeatSettings,
-  ruleEventCount,
-  s3EventRule,
 } from './alerts';
 
 /**
@@ -88,27 +88,27 @@ export function lifecycleDeletionAlarm(
   scope: Construct,
   config: BastionConfig,
   source: SourceBucketConfig,
-  topic: SnsTopic,
-  logGroup: CloudwatchLogGroup,
+  targets: AlarmTargets,
 ): CloudwatchMetricAlarm {
-  const t = alertThresholds(config);
+  const threshold = alertThresholds(config).lifecycleDeletionsPerDay;
   const name = source.backupBucketName;
-  const rule = s3EventRule(
+  return bucketEventAlarm(
     scope,
     `${name}-lifecycle-deletions`,
-    logGroup,
-    name,
-    `Versions permanently removed from ${name} by its lifecycle rule`,
-    'Object Deleted',
-    { reason: ['Lifecycle Expiration'], 'deletion-type': ['Permanently Deleted'] },
-  );
-  return eventCountAlarm(scope, `${name}-lifecycle-deletions-alarm`, rule, {
-    name: `s3-bastion-${name}-lifecycle-deletions-24h`,
-    description: `${t.lifecycleDeletionsPerDay}+ versions permanently removed by the lifecycle within 24 hours in ${name}: the last copies of deleted or overwritten data are going. Restore now if that data is wanted.`,
-    threshold: t.lifecycleDeletionsPerDay,
-    periodSeconds: DAY,
-    topic,
-  });
+    targets,
+    {
+      bucketName: name,
+      description: `Versions permanently removed from ${name} by its lifecycle rule`,
+      detailType: 'Object Deleted',
+      detail: { reason: ['Lifecycle Expiration'], 'deletion-type': ['Permanently Deleted'] },
+    },
+    {
+      name: `s3-bastion-${name}-lifecycle-deletions-24h`,
+      description: `${threshold}+ versions permanently removed by the lifecycle within 24 hours in ${name}: the last copies of deleted or overwritten data are going. Restore now if that data is wanted.`,
+      threshold,
+      periodSeconds: DAY,
+    },
+  ).alarm;
 }
 
 /**
@@ -120,33 +120,28 @@ export function heartbeatAlarm(
   scope: Construct,
   config: BastionConfig,
   source: SourceBucketConfig,
-  topic: SnsTopic,
-  logGroup: CloudwatchLogGroup,
+  targets: AlarmTargets,
 ): CloudwatchMetricAlarm {
   const heartbeat = heartbeatSettings(config);
   const name = source.backupBucketName;
-  const rule = s3EventRule(
+  return bucketEventAlarm(
     scope,
     `${name}-heartbeat`,
-    logGroup,
-    name,
-    `Replicas of the heartbeat canary of ${source.name} arriving in ${name}`,
-    'Object Created',
-    { object: { key: [heartbeat.key] } },
-  );
-  return new CloudwatchMetricAlarm(scope, `${name}-heartbeat-alarm`, {
-    alarmName: `s3-bastion-${name}-heartbeat`,
-    alarmDescription: `No replica of the heartbeat canary ${heartbeat.key} from ${source.name} within ${heartbeat.alarmAfterMinutes} minutes in ${name}: replication from ${source.name} has stopped, or the canary writer in the primary account was removed.`,
-    ...ruleEventCount(rule),
-    statistic: 'Sum',
-    period: heartbeat.alarmAfterMinutes * 60,
-    evaluationPeriods: 1,
-    threshold: 1,
-    comparisonOperator: 'LessThanThreshold',
-    treatMissingData: 'breaching',
-    alarmActions: [topic.arn],
-    okActions: [topic.arn],
-  });
+    targets,
+    {
+      bucketName: name,
+      description: `Replicas of the heartbeat canary of ${source.name} arriving in ${name}`,
+      detailType: 'Object Created',
+      detail: { object: { key: [heartbeat.key] } },
+    },
+    {
+      name: `s3-bastion-${name}-heartbeat`,
+      description: `No replica of the heartbeat canary ${heartbeat.key} from ${source.name} within ${heartbeat.alarmAfterMinutes} minutes in ${name}: replication from ${source.name} has stopped, or the canary writer in the primary account was removed.`,
+      threshold: 1,
+      periodSeconds: heartbeat.alarmAfterMinutes * 60,
+      whenFewer: true,
+    },
+  ).alarm;
 }
 
 /** Every alarm of this file for one backup bucket, beside the hourly ones of alerts.ts. */
@@ -162,6 +157,6 @@ export function integrityAlarms(
   logGroup: CloudwatchLogGroup,
 ): void {
   cumulativeAlarms(scope, config, source, hourlyRules, topic);
-  lifecycleDeletionAlarm(scope, config, source, topic, logGroup);
-  if (heartbeatSettings(config).enabled) heartbeatAlarm(scope, config, source, topic, logGroup);
+  lifecycleDeletionAlarm(scope, config, source, { topic, logGroup });
+  if (heartbeatSettings(config).enabled) heartbeatAlarm(scope, config, source, { topic, logGroup });
 }
