@@ -337,6 +337,16 @@ export interface BastionConfig {
   /** The production buckets to protect, at least one. */
   readonly sourceBuckets: readonly SourceBucketConfig[];
   /**
+   * Default encryption of the backup buckets. `SSE-KMS` encrypts every object that S3 encrypts by
+   * the bucket's default with the backup account's own KMS key of the bucket's region (the replica
+   * key, with S3 Bucket Keys on), which only the backup account administers: reading a backup then
+   * takes that key as well as a bucket grant. The replication and backfill roles may only encrypt
+   * with it, through S3 (see docs/backup-integrity.md, "SSE-KMS backups").
+   * https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html
+   * @default 'SSE-S3'
+   */
+  readonly backupEncryption?: 'SSE-S3' | 'SSE-KMS';
+  /**
    * Object Lock on every backup bucket.
    * @default - no Object Lock; the recovery window rests on versioning and the bucket policy
    */

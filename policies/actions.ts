@@ -124,6 +124,12 @@ export const KMS_DECRYPT_ACTIONS = ['kms:Decrypt'] as const;
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html
  */
 export const KMS_ENCRYPT_ACTIONS = ['kms:Encrypt', 'kms:GenerateDataKey'] as const;
+/**
+ * Completing a multipart upload into an SSE-KMS bucket: S3 decrypts the parts' data keys with the
+ * uploader's permissions (the backfill's copies above the single-copy limit).
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html#mpuAndPermissions
+ */
+export const KMS_MULTIPART_COMPLETE_ACTIONS = ['kms:Decrypt'] as const;
 
 /**
  * The only S3 actions that anyone outside the backup account may send to a backup bucket: what

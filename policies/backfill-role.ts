@@ -1,14 +1,15 @@
-import { BastionConfig } from '../config';
+import { BastionConfig, backupEncryptionOf } from '../config';
 import {
   BACKFILL_DESTINATION_BUCKET_ACTIONS,
   BACKFILL_DESTINATION_OBJECT_ACTIONS,
   BACKFILL_SOURCE_BUCKET_ACTIONS,
   BACKFILL_SOURCE_OBJECT_ACTIONS,
+  KMS_MULTIPART_COMPLETE_ACTIONS,
 } from './actions';
-import { accountRootArn, bucketArn, objectsArn, partitionOf } from './arns';
+import { accountRootArn, backupRegionOf, bucketArn, objectsArn, partitionOf } from './arns';
 import { principalIs } from './conditions';
-import { PolicyDocument, policyDocument } from './document';
-import { decryptThroughS3 } from './kms-grants';
+import { PolicyDocument, Statement, policyDocument } from './document';
+import { decryptThroughS3, encryptWithBackupKeys, replicaKeys } from './kms-grants';
 
 /**
  * Only the principals named in config may assume the backfill role. The trust names their
@@ -34,6 +35,37 @@ export function backfillRoleTrustPolicy(config: BastionConfig): PolicyDocument {
 }
 
 /**
+ * With SSE-KMS backups, S3 encrypts each copy with the backup bucket's default key, the backup
+ * account's key of its region, with the caller's permissions: GenerateDataKey for every copy, and
+ * Decrypt to complete a multipart copy (above the single-copy limit). Both through S3 only, and
+ * Decrypt only for the backup buckets' objects (their encryption context); the bucket policy
+ * denies the role every read of them, so Decrypt serves nothing else.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html#mpuAndPermissions
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
+ */
+function backupKeyStatements(config: BastionConfig): Statement[] {
+  if (backupEncryptionOf(config) !== 'SSE-KMS') return [];
+  const regions = config.sourceBuckets.map(backupRegionOf);
+  const keys = replicaKeys(config, regions);
+  return [
+    encryptWithBackupKeys(config, 'EncryptBackupObjectsWithBackupAccountKey', regions),
+    {
+      ...decryptThroughS3(
+        config,
+        'DecryptBackupKeyToCompleteMultipartCopies',
+        keys.resources,
+        config.sourceBuckets.map((b) => ({
+          bucketName: b.backupBucketName,
+          region: backupRegionOf(b),
+        })),
+        keys.condition,
+      ),
+      Action: [...KMS_MULTIPART_COMPLETE_ACTIONS],
+    },
+  ];
+}
+
+/**
  * Read the sources, list and append to the backups. The backup bucket policy is what narrows
  * PutObject to objects that do not exist yet; this side grants nothing on the source but reads.
  */
@@ -56,7 +88,7 @@ export function backfillRolePolicy(config: BastionConfig): PolicyDocument {
         Resource: sources.map((b) => objectsArn(config, b.name)),
       },
       // CopyObject reads an SSE-KMS source with the caller's permissions: S3 decrypts it with
-      // kms:Decrypt on the source key. The copy is written SSE-S3 (the backup buckets' default).
+      // kms:Decrypt on the source key. The copy gets the backup buckets' default encryption.
       // https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
       ...(kmsSources.length > 0
         ? [
@@ -80,6 +112,7 @@ export function backfillRolePolicy(config: BastionConfig): PolicyDocument {
         Action: [...BACKFILL_DESTINATION_OBJECT_ACTIONS],
         Resource: sources.map((b) => objectsArn(config, b.backupBucketName)),
       },
+      ...backupKeyStatements(config),
       {
         // Never write to a production bucket, whatever another policy grants the role later.
         Sid: 'DenyWritesToSourceBuckets',

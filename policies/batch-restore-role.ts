@@ -5,11 +5,10 @@ import {
   BATCH_RESTORE_TARGET_BUCKET_ACTIONS,
   BATCH_RESTORE_TARGET_OBJECT_ACTIONS,
 } from './actions';
-import { BATCH_RESTORE_PREFIX, backupRegionOf, bucketArn, objectsArn, partitionOf } from './arns';
-import { decryptThroughS3, replicaKeys } from './kms-grants';
+import { BATCH_RESTORE_PREFIX, bucketArn, objectsArn, partitionOf } from './arns';
 import { onBehalfOf } from './conditions';
 import { PolicyDocument, Statement, policyDocument } from './document';
-import { denyWritesToBackupBuckets } from './restore-role';
+import { restoreDataGrants } from './restore-grants';
 
 /**
  * Only S3 Batch Operations, running a job of the backup account, may assume the role.
@@ -35,24 +34,15 @@ export function batchRestoreRoleTrustPolicy(config: BastionConfig): PolicyDocume
  * report under the targets' s3-bastion-restore/ prefix, and never writes to a backup bucket.
  */
 export function batchRestoreRolePolicy(config: BastionConfig): PolicyDocument {
-  const backups = config.sourceBuckets.map((b) => b.backupBucketName);
   const targets = config.restoreTargetBucketNames ?? [];
-  const statements: Statement[] = [
-    {
-      Sid: 'ReadBackupObjectVersions',
-      Effect: 'Allow',
-      Action: [...BATCH_RESTORE_BACKUP_OBJECT_ACTIONS],
-      Resource: backups.map((b) => objectsArn(config, b)),
-    },
-  ];
+  const grants = restoreDataGrants(config, {
+    readSid: 'ReadBackupObjectVersions',
+    readActions: BATCH_RESTORE_BACKUP_OBJECT_ACTIONS,
+    writeActions: BATCH_RESTORE_TARGET_OBJECT_ACTIONS,
+  });
+  const statements: Statement[] = [...grants.reads, ...grants.writes];
   if (targets.length > 0) {
     statements.push(
-      {
-        Sid: 'WriteRestoredObjectsToTargets',
-        Effect: 'Allow',
-        Action: [...BATCH_RESTORE_TARGET_OBJECT_ACTIONS],
-        Resource: targets.map((b) => objectsArn(config, b)),
-      },
       {
         Sid: 'ReadManifestsWriteReports',
         Effect: 'Allow',
@@ -67,22 +57,7 @@ export function batchRestoreRolePolicy(config: BastionConfig): PolicyDocument {
       },
     );
   }
-  // Replicas of SSE-KMS sources are encrypted with the replica key of their backup region: the
-  // job reads them through S3, as the restore role does.
-  const kmsBackups = config.sourceBuckets.filter((b) => b.sourceKmsKeyArn !== undefined);
-  if (kmsBackups.length > 0) {
-    const keys = replicaKeys(config, kmsBackups.map(backupRegionOf));
-    statements.push(
-      decryptThroughS3(
-        config,
-        'DecryptReplicasThroughS3',
-        keys.resources,
-        kmsBackups.map((b) => ({ bucketName: b.backupBucketName, region: backupRegionOf(b) })),
-        keys.condition,
-      ),
-    );
-  }
-  statements.push(denyWritesToBackupBuckets(config));
+  statements.push(grants.denyBackupWrites);
   return policyDocument(
     { name: 'batch-restore-role-policy', kind: 'identity', partition: partitionOf(config) },
     statements,

@@ -1,5 +1,5 @@
 import { BastionConfig } from '../config';
-import { KMS_DECRYPT_ACTIONS } from './actions';
+import { KMS_DECRYPT_ACTIONS, KMS_ENCRYPT_ACTIONS } from './actions';
 import {
   REPLICA_KEY_ALIAS,
   backupAccountKeysArn,
@@ -66,5 +66,30 @@ export function replicaKeys(
   return {
     resources: unique.map((r) => backupAccountKeysArn(config, r)),
     condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': [REPLICA_KEY_ALIAS] } },
+  };
+}
+
+/**
+ * Encrypt with the backup account's key of each of `regions` (the replica key), only when S3 asks
+ * on the role's behalf in that region. A cross-account key use needs this grant and the key
+ * policy's (policies/replica-key-policy.ts).
+ * https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html
+ */
+export function encryptWithBackupKeys(
+  config: BastionConfig,
+  Sid: string,
+  regions: readonly string[],
+): Statement {
+  const unique = [...new Set(regions)];
+  const keys = replicaKeys(config, unique);
+  return {
+    Sid,
+    Effect: 'Allow',
+    Action: [...KMS_ENCRYPT_ACTIONS],
+    Resource: keys.resources,
+    Condition: {
+      ...keys.condition,
+      StringEquals: { 'kms:ViaService': unique.map((r) => `s3.${r}.amazonaws.com`) },
+    },
   };
 }

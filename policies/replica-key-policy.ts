@@ -1,14 +1,52 @@
-import { BastionConfig } from '../config';
-import { KMS_ENCRYPT_ACTIONS } from './actions';
-import { accountRootArn, partitionOf, roleArn } from './arns';
+import { BastionConfig, backupEncryptionOf } from '../config';
+import { KMS_ENCRYPT_ACTIONS, KMS_MULTIPART_COMPLETE_ACTIONS } from './actions';
+import { accountRootArn, backupRegionOf, partitionOf, roleArn, s3EncryptionContexts } from './arns';
 import { principalIs } from './conditions';
-import { PolicyDocument, policyDocument } from './document';
+import { PolicyDocument, Statement, policyDocument } from './document';
 
 /**
- * Key policy of the backup account's replica key: the backup account administers it; the primary
- * account's replication role may only encrypt with it, through S3, never decrypt.
+ * Key policy of the backup account's replica key: the backup account administers it (and its own
+ * restore roles read backups with it through their IAM policies); the primary account's
+ * replication role may only encrypt with it, through S3, never decrypt. With
+ * `backupEncryption: 'SSE-KMS'` it is also the backup buckets' default key, and the backfill role
+ * may use it through S3 for the copies it creates: no primary principal administers, disables,
+ * deletes, re-grants or reads with it.
+ * https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html
  */
 export function replicaKeyPolicy(config: BastionConfig, region: string): PolicyDocument {
+  const viaS3 = { 'kms:ViaService': `s3.${region}.amazonaws.com` };
+  const backfill: Statement[] =
+    backupEncryptionOf(config) === 'SSE-KMS'
+      ? [
+          {
+            Sid: 'AllowBackfillRoleToEncryptBackupObjects',
+            Effect: 'Allow',
+            Principal: { AWS: accountRootArn(config, config.primary.accountId) },
+            Action: [...KMS_ENCRYPT_ACTIONS],
+            Resource: ['*'],
+            Condition: { ...principalIs(roleArn(config, 'backfill')), StringEquals: viaS3 },
+          },
+          {
+            // Completing a multipart copy decrypts the parts' data keys; the bucket policy denies
+            // the role every read of a backup object, so this serves nothing else.
+            // https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html#mpuAndPermissions
+            Sid: 'AllowBackfillRoleToCompleteMultipartCopies',
+            Effect: 'Allow',
+            Principal: { AWS: accountRootArn(config, config.primary.accountId) },
+            Action: [...KMS_MULTIPART_COMPLETE_ACTIONS],
+            Resource: ['*'],
+            Condition: {
+              ...principalIs(roleArn(config, 'backfill')),
+              StringEquals: viaS3,
+              StringLike: {
+                'kms:EncryptionContext:aws:s3:arn': config.sourceBuckets
+                  .filter((b) => backupRegionOf(b) === region)
+                  .flatMap((b) => s3EncryptionContexts(config, b.backupBucketName)),
+              },
+            },
+          },
+        ]
+      : [];
   return policyDocument(
     { name: `replica-key-policy:${region}`, kind: 'resource', partition: partitionOf(config) },
     [
@@ -33,9 +71,10 @@ export function replicaKeyPolicy(config: BastionConfig, region: string): PolicyD
         Resource: ['*'],
         Condition: {
           ...principalIs(roleArn(config, 'replication')),
-          StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` },
+          StringEquals: viaS3,
         },
       },
+      ...backfill,
     ],
   );
 }

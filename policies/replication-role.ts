@@ -1,6 +1,5 @@
-import { BastionConfig, SourceBucketConfig } from '../config';
+import { BastionConfig, keyEncryptedBackups } from '../config';
 import {
-  KMS_ENCRYPT_ACTIONS,
   REPLICATION_DESTINATION_BUCKET_ACTIONS,
   REPLICATION_DESTINATION_OBJECT_ACTIONS,
   REPLICATION_SOURCE_BUCKET_ACTIONS,
@@ -9,7 +8,7 @@ import {
 import { backupRegionOf, bucketArn, objectsArn, partitionOf } from './arns';
 import { onBehalfOf } from './conditions';
 import { PolicyDocument, Statement, policyDocument } from './document';
-import { decryptThroughS3, replicaKeys } from './kms-grants';
+import { decryptThroughS3, encryptWithBackupKeys } from './kms-grants';
 
 /** Only S3 itself may assume the replication role, and only for the source buckets. */
 export function replicationRoleTrustPolicy(config: BastionConfig): PolicyDocument {
@@ -68,33 +67,23 @@ export function replicationRolePolicy(config: BastionConfig): PolicyDocument {
         kmsSources.map((b) => b.sourceKmsKeyArn as string),
         kmsSources.map((b) => ({ bucketName: b.name, region: b.region })),
       ),
-      encryptReplicas(config, kmsSources),
+    );
+  }
+  // Replicas of SSE-KMS sources are re-encrypted with the replica key (the rule names it). With
+  // SSE-KMS backups, S3 may also encrypt other replicas with it, the buckets' default key.
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html
+  const keyEncrypted = keyEncryptedBackups(config);
+  if (keyEncrypted.length > 0) {
+    statements.push(
+      encryptWithBackupKeys(
+        config,
+        'EncryptReplicasWithBackupAccountKey',
+        keyEncrypted.map(backupRegionOf),
+      ),
     );
   }
   return policyDocument(
     { name: 'replication-role-policy', kind: 'identity', partition: partitionOf(config) },
     statements,
   );
-}
-
-/**
- * Encrypt replicas with the backup account's replica key, through S3 only.
- * https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html
- */
-function encryptReplicas(
-  config: BastionConfig,
-  kmsSources: readonly SourceBucketConfig[],
-): Statement {
-  const regions = [...new Set(kmsSources.map(backupRegionOf))];
-  const keys = replicaKeys(config, regions);
-  return {
-    Sid: 'EncryptReplicasWithBackupAccountKey',
-    Effect: 'Allow',
-    Action: [...KMS_ENCRYPT_ACTIONS],
-    Resource: keys.resources,
-    Condition: {
-      ...keys.condition,
-      StringEquals: { 'kms:ViaService': regions.map((r) => `s3.${r}.amazonaws.com`) },
-    },
-  };
 }

@@ -20,7 +20,7 @@ import {
 } from './arns';
 import { principalIs } from './conditions';
 import { PolicyDocument, Statement, policyDocument } from './document';
-import { decryptThroughS3, replicaKeys } from './kms-grants';
+import { restoreDataGrants } from './restore-grants';
 
 /**
  * The break-glass role lives in the backup account and trusts only backup-account principals
@@ -49,23 +49,15 @@ export function restoreRoleTrustPolicy(config: BastionConfig): PolicyDocument {
   );
 }
 
-/** Whatever else a restore role is granted, it never writes to a backup bucket. */
-export function denyWritesToBackupBuckets(config: BastionConfig): Statement {
-  return {
-    Sid: 'DenyWritesToBackupBuckets',
-    Effect: 'Deny',
-    Action: ['s3:Put*', 's3:Delete*', 's3:Replicate*', 's3:Restore*', 's3:Bypass*'],
-    Resource: config.sourceBuckets.flatMap((b) => [
-      bucketArn(config, b.backupBucketName),
-      objectsArn(config, b.backupBucketName),
-    ]),
-  };
-}
-
 /** Read every version of the backups; write only to the configured restore targets. */
 export function restoreRolePolicy(config: BastionConfig): PolicyDocument {
   const backups = config.sourceBuckets.map((b) => b.backupBucketName);
   const targets = config.restoreTargetBucketNames ?? [];
+  const grants = restoreDataGrants(config, {
+    readSid: 'ReadEveryBackupObjectVersion',
+    readActions: RESTORE_BACKUP_OBJECT_ACTIONS,
+    writeActions: RESTORE_TARGET_OBJECT_ACTIONS,
+  });
   const statements: Statement[] = [
     {
       Sid: 'ListBackupBucketVersions',
@@ -73,32 +65,20 @@ export function restoreRolePolicy(config: BastionConfig): PolicyDocument {
       Action: [...RESTORE_BACKUP_BUCKET_ACTIONS],
       Resource: backups.map((b) => bucketArn(config, b)),
     },
-    {
-      Sid: 'ReadEveryBackupObjectVersion',
-      Effect: 'Allow',
-      Action: [...RESTORE_BACKUP_OBJECT_ACTIONS],
-      Resource: backups.map((b) => objectsArn(config, b)),
-    },
-    denyWritesToBackupBuckets(config),
+    ...grants.reads,
+    ...(targets.length > 0
+      ? [
+          {
+            Sid: 'ListRestoreTargets',
+            Effect: 'Allow' as const,
+            Action: [...RESTORE_TARGET_BUCKET_ACTIONS],
+            Resource: targets.map((b) => bucketArn(config, b)),
+          },
+        ]
+      : []),
+    ...grants.writes,
+    grants.denyBackupWrites,
   ];
-  // Replicas of SSE-KMS sources are encrypted with the replica key of their backup region: reading
-  // them takes kms:Decrypt on it, through S3. The key is the backup account's, so this grant and
-  // the key policy's grant to the account are enough.
-  const kmsBackups = config.sourceBuckets.filter((b) => b.sourceKmsKeyArn !== undefined);
-  if (kmsBackups.length > 0) {
-    const keys = replicaKeys(config, kmsBackups.map(backupRegionOf));
-    statements.splice(
-      2,
-      0,
-      decryptThroughS3(
-        config,
-        'DecryptReplicasThroughS3',
-        keys.resources,
-        kmsBackups.map((b) => ({ bucketName: b.backupBucketName, region: backupRegionOf(b) })),
-        keys.condition,
-      ),
-    );
-  }
   if (config.inventory?.enabled === true) {
     // restore --engine batch --versions-from-inventory and verify --inventory read the backup
     // buckets' reports from the backup account's inventory buckets.
@@ -145,22 +125,6 @@ export function restoreRolePolicy(config: BastionConfig): PolicyDocument {
         Effect: 'Allow',
         Action: [...PASS_ROLE_ACTIONS],
         Resource: [roleArn(config, 'batchRestore')],
-      },
-    );
-    statements.splice(
-      2,
-      0,
-      {
-        Sid: 'ListRestoreTargets',
-        Effect: 'Allow',
-        Action: [...RESTORE_TARGET_BUCKET_ACTIONS],
-        Resource: targets.map((b) => bucketArn(config, b)),
-      },
-      {
-        Sid: 'WriteRestoredObjectsToTargets',
-        Effect: 'Allow',
-        Action: [...RESTORE_TARGET_OBJECT_ACTIONS],
-        Resource: targets.map((b) => objectsArn(config, b)),
       },
     );
   }

@@ -18,8 +18,14 @@ export const ACTOR_IDS = [
 ] as const;
 export type ActorId = (typeof ACTOR_IDS)[number];
 
-export interface Actor {
-  readonly id: ActorId;
+/**
+ * Actors that only the data paths evaluate, not the access matrix: the batch-restore role, on its
+ * own jobs, and a backup-account admin, who must keep the backup key manageable.
+ */
+export type DataPathActorId = ActorId | 'batch-restore-role' | 'backup-admin';
+
+export interface Actor<Id extends DataPathActorId = ActorId> {
+  readonly id: Id;
   readonly label: string;
   /** Which account the request comes from; 'none' for an unsigned request. */
   readonly side: 'primary' | 'backup' | 'other' | 'none';
@@ -131,5 +137,37 @@ export function actorsOf(
       'outsider-admin',
       admin,
     ),
+  ];
+}
+
+/** The actors only the data paths evaluate (DataPathActorId), with the synthesized policies. */
+export function dataPathOnlyActors(
+  config: BastionConfig,
+  rolePolicy: (role: RoleKey) => PolicyDocument,
+): Actor<DataPathActorId>[] {
+  const partition = partitionOf(config);
+  const account = config.backup.accountId;
+  const adminArn = `arn:${partition}:iam::${account}:role/backup-account-admin`;
+  return [
+    {
+      id: 'batch-restore-role',
+      label: 'batch-restore role (backup account)',
+      side: 'backup',
+      principal: `arn:${partition}:sts::${account}:assumed-role/${roleName(config, 'batchRestore')}/job`,
+      principalArn: roleArn(config, 'batchRestore'),
+      principalAccount: account,
+      identityPolicies: [
+        { name: roleName(config, 'batchRestore'), policy: rolePolicy('batchRestore') },
+      ],
+    },
+    {
+      id: 'backup-admin',
+      label: 'backup-account admin (Action * on Resource *)',
+      side: 'backup',
+      principal: adminArn,
+      principalArn: adminArn,
+      principalAccount: account,
+      identityPolicies: [{ name: 'AdministratorAccess', policy: ADMIN_POLICY }],
+    },
   ];
 }

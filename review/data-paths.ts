@@ -1,8 +1,8 @@
-import { BastionConfig } from '../config';
+import { BastionConfig, SourceBucketConfig, backupEncryptionOf } from '../config';
 import { REPLICA_KEY_ALIAS, backupRegionOf, bucketArn, partitionOf } from '../policies/arns';
 import { PolicyDocument, Statement } from '../policies/document';
 import { SynthesizedIamDocument } from '../terraform/synthesized';
-import { Actor, ActorId } from './actors';
+import { Actor, DataPathActorId } from './actors';
 import { evaluate } from './evaluate';
 
 /**
@@ -15,7 +15,7 @@ import { evaluate } from './evaluate';
 export interface DataPathRequest {
   /** What the request does, for the report. */
   readonly what: string;
-  readonly actor: ActorId;
+  readonly actor: DataPathActorId;
   readonly action: string;
   readonly resource: string;
   readonly resourceAccount: string;
@@ -77,7 +77,7 @@ export function dataPathsOf(
     const sourceObject = `${bucketArn(config, source.name)}/${OBJECT_KEY}`;
     const backupObject = `${bucketArn(config, source.backupBucketName)}/${OBJECT_KEY}`;
     const backupPolicy = bucketPolicy(source.backupBucketName);
-    const toBackup = (what: string, actor: ActorId, action: string, resource = backupObject) => ({
+    const toBackup = (what: string, actor: DataPathActorId, action: string, resource = backupObject) => ({
       what,
       actor,
       action,
@@ -86,7 +86,7 @@ export function dataPathsOf(
       resourcePolicy: backupPolicy,
       context: {},
     });
-    const onSource = (what: string, actor: ActorId, action: string) => ({
+    const onSource = (what: string, actor: DataPathActorId, action: string) => ({
       what,
       actor,
       action,
@@ -130,6 +130,9 @@ export function dataPathsOf(
         resourcePolicy: backupPolicy,
       },
     ];
+    if (backupEncryptionOf(config) === 'SSE-KMS') {
+      paths.push(...backupKeyPaths(config, source, replicaKeyPolicy(backupRegion)));
+    }
     const kmsKey = source.sourceKmsKeyArn;
     if (kmsKey === undefined) {
       paths.push(
@@ -150,7 +153,7 @@ export function dataPathsOf(
       const label = bucketKeys ? 'SSE-KMS with Bucket Keys' : 'SSE-KMS';
       const sourceContext = bucketKeys ? bucketArn(config, source.name) : sourceObject;
       const backupContext = bucketKeys ? bucketArn(config, source.backupBucketName) : backupObject;
-      const decryptSource = (actor: ActorId): DataPathRequest => ({
+      const decryptSource = (actor: DataPathActorId): DataPathRequest => ({
         what: 'decrypt the source object through S3',
         actor,
         action: 'kms:Decrypt',
@@ -164,7 +167,7 @@ export function dataPathsOf(
       });
       const replicaKeyRequest = (
         what: string,
-        actor: ActorId,
+        actor: DataPathActorId,
         action: string,
       ): DataPathRequest => ({
         what,
@@ -225,6 +228,206 @@ export function dataPathsOf(
       );
     }
   }
+  for (const region of backupEncryptionOf(config) === 'SSE-KMS' || hasKmsSource(config)
+    ? [...new Set(config.sourceBuckets.filter(holdsKey(config)).map(backupRegionOf))]
+    : []) {
+    paths.push(...keyAdministrationPaths(config, region, replicaKeyPolicy(region)));
+  }
+  return paths;
+}
+
+const hasKmsSource = (config: BastionConfig) =>
+  config.sourceBuckets.some((b) => b.sourceKmsKeyArn !== undefined);
+const holdsKey = (config: BastionConfig) => (b: SourceBucketConfig) =>
+  backupEncryptionOf(config) === 'SSE-KMS' || b.sourceKmsKeyArn !== undefined;
+
+/** The backup key of a region as the requests name it: its ARN when known, and its alias. */
+function backupKeyOf(config: BastionConfig, region: string) {
+  const known = config.replicaKmsKeyArns?.[region];
+  return {
+    resource:
+      known ??
+      `arn:${partitionOf(config)}:kms:${region}:${config.backup.accountId}:key/replica-key-id`,
+    // KMS sets kms:ResourceAliases from the key's aliases; the grants that name the alias need it.
+    aliasContext: (known === undefined
+      ? { 'kms:ResourceAliases': [REPLICA_KEY_ALIAS] }
+      : {}) as Readonly<Record<string, readonly string[]>>,
+  };
+}
+
+/**
+ * With SSE-KMS backups (the backup key is every backup bucket's default, S3 Bucket Keys on, so S3
+ * sends the bucket's ARN as encryption context): the backfill encrypts its copies and completes
+ * multipart copies, replication may encrypt replicas, both restore roles decrypt through S3; none
+ * of them uses the key outside S3, and neither primary role decrypts a backup.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html#mpuAndPermissions
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html
+ */
+function backupKeyPaths(
+  config: BastionConfig,
+  source: SourceBucketConfig,
+  keyPolicy: PolicyDocument | undefined,
+): DataPath[] {
+  const region = backupRegionOf(source);
+  const backupObject = `${bucketArn(config, source.backupBucketName)}/${OBJECT_KEY}`;
+  const key = backupKeyOf(config, region);
+  const request = (
+    what: string,
+    actor: DataPathActorId,
+    action: string,
+    viaS3 = true,
+  ): DataPathRequest => ({
+    what,
+    actor,
+    action,
+    resource: key.resource,
+    resourceAccount: config.backup.accountId,
+    resourcePolicy: keyPolicy,
+    context: {
+      ...(viaS3 ? { 'kms:ViaService': `s3.${region}.amazonaws.com` } : {}),
+      [ENCRYPTION_CONTEXT]: bucketArn(config, source.backupBucketName),
+      ...key.aliasContext,
+    },
+  });
+  const bucket = source.backupBucketName;
+  const denied = (id: string, r: DataPathRequest): DataPath => ({
+    id: `${id} (${bucket}, SSE-KMS backups)`,
+    must: 'be denied',
+    requests: [r],
+  });
+  return [
+    {
+      id: `backfill into ${bucket} (SSE-KMS backups)`,
+      must: 'work',
+      requests: [
+        request('encrypt the copy with the backup key', 'backfill-role', 'kms:GenerateDataKey'),
+        request('complete a multipart copy', 'backfill-role', 'kms:Decrypt'),
+      ],
+    },
+    {
+      id: `replication into ${bucket}, encrypted by its default key (SSE-KMS backups)`,
+      must: 'work',
+      requests: [
+        request('encrypt the replica with the backup key', 'replication-role', 'kms:GenerateDataKey'),
+      ],
+    },
+    {
+      id: `restore from ${bucket} (SSE-KMS backups)`,
+      must: 'work',
+      requests: [request('decrypt a backup version through S3', 'restore-role', 'kms:Decrypt')],
+    },
+    {
+      id: `batch restore from ${bucket} (SSE-KMS backups)`,
+      must: 'work',
+      requests: [
+        {
+          what: 'read a backup version',
+          actor: 'batch-restore-role',
+          action: 's3:GetObjectVersion',
+          resource: backupObject,
+          resourceAccount: config.backup.accountId,
+          resourcePolicy: undefined,
+          context: {},
+        },
+        request('decrypt it through S3', 'batch-restore-role', 'kms:Decrypt'),
+      ],
+    },
+    denied(
+      'the replication role decrypting a backup',
+      request('decrypt through S3', 'replication-role', 'kms:Decrypt'),
+    ),
+    denied(
+      'the backfill role encrypting outside S3',
+      request('GenerateDataKey directly', 'backfill-role', 'kms:GenerateDataKey', false),
+    ),
+    denied(
+      'the backfill role decrypting outside S3',
+      request('Decrypt directly', 'backfill-role', 'kms:Decrypt', false),
+    ),
+    denied(
+      'the restore role decrypting outside S3',
+      request('Decrypt directly', 'restore-role', 'kms:Decrypt', false),
+    ),
+    denied(
+      'the batch-restore role decrypting outside S3',
+      request('Decrypt directly', 'batch-restore-role', 'kms:Decrypt', false),
+    ),
+  ];
+}
+
+/**
+ * What would make every object the key encrypts unreadable, hand the key to someone else, or read
+ * with it: no principal outside the backup account may do any of it, the primary admin (Action *
+ * on Resource *) and both primary roles taken over included. Decrypt through S3 is refused to
+ * all of them but the backfill role (multipart copies, above), whose reads the bucket policy
+ * denies. The backup account still administers the key.
+ * https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html
+ */
+export const KEY_ADMINISTRATION_ACTIONS = [
+  'kms:ScheduleKeyDeletion',
+  'kms:DisableKey',
+  'kms:PutKeyPolicy',
+  'kms:CreateGrant',
+  'kms:Decrypt',
+] as const;
+
+const OUTSIDE_ACTORS: readonly DataPathActorId[] = [
+  'primary-admin',
+  'replication-role',
+  'replication-role-taken-over',
+  'backfill-role',
+  'backfill-role-taken-over',
+  'batch-replication-role',
+  'other-account',
+  'anonymous',
+];
+
+function keyAdministrationPaths(
+  config: BastionConfig,
+  region: string,
+  keyPolicy: PolicyDocument | undefined,
+): DataPath[] {
+  const key = backupKeyOf(config, region);
+  const request = (
+    actor: DataPathActorId,
+    action: string,
+    context: DataPathRequest['context'] = key.aliasContext,
+  ): DataPathRequest => ({
+    what: `${action} on the backup key of ${region}`,
+    actor,
+    action,
+    resource: key.resource,
+    resourceAccount: config.backup.accountId,
+    resourcePolicy: keyPolicy,
+    context,
+  });
+  const paths: DataPath[] = [];
+  for (const actor of OUTSIDE_ACTORS) {
+    for (const action of KEY_ADMINISTRATION_ACTIONS) {
+      paths.push({
+        id: `${actor} calling ${action} on the backup key of ${region}`,
+        must: 'be denied',
+        requests: [request(actor, action)],
+      });
+    }
+    if (actor !== 'backfill-role' && actor !== 'backfill-role-taken-over') {
+      paths.push({
+        id: `${actor} decrypting through S3 with the backup key of ${region}`,
+        must: 'be denied',
+        requests: [
+          request(actor, 'kms:Decrypt', {
+            ...key.aliasContext,
+            'kms:ViaService': `s3.${region}.amazonaws.com`,
+          }),
+        ],
+      });
+    }
+  }
+  paths.push({
+    id: `the backup account administering the backup key of ${region}`,
+    must: 'work',
+    requests: [request('backup-admin', 'kms:PutKeyPolicy')],
+  });
   return paths;
 }
 
@@ -268,7 +471,7 @@ function withoutEncryptionContext(policy: PolicyDocument): PolicyDocument {
 /** Evaluates every request of every path. */
 export async function evaluateDataPaths(
   paths: readonly DataPath[],
-  actors: readonly Actor[],
+  actors: readonly Actor<DataPathActorId>[],
 ): Promise<DataPathResult[]> {
   const results: DataPathResult[] = [];
   const stripped = new Map<PolicyDocument, PolicyDocument>();

@@ -8,7 +8,7 @@ import {
 } from '../policies/document';
 import { ServiceRuleFinding, Subject, checkServiceRules } from '../policies/service-rules';
 import { SynthesizedIamDocument } from '../terraform/synthesized';
-import { Actor, actorsOf } from './actors';
+import { Actor, DataPathActorId, actorsOf, dataPathOnlyActors } from './actors';
 import { DataPathResult, dataPathsOf, evaluateDataPaths } from './data-paths';
 import {
   Cell,
@@ -96,6 +96,23 @@ export function actorsFromDocuments(
   });
 }
 
+/** The actors of the data paths: those of the matrix and the data-path-only ones. */
+export function dataPathActorsFromDocuments(
+  config: BastionConfig,
+  documents: readonly SynthesizedIamDocument[],
+  missing: string[] = [],
+): Actor<DataPathActorId>[] {
+  return [
+    ...actorsFromDocuments(config, documents, missing),
+    ...dataPathOnlyActors(config, (role) => {
+      const document = find(documents, 'role-policy', roleName(config, role));
+      if (document) return document;
+      missing.push(`no single role policy for ${roleName(config, role)} in cdktf.out`);
+      return { Version: '2012-10-17', Statement: [] };
+    }),
+  ];
+}
+
 /**
  * Evaluates the documents read back from cdktf.out: the matrix of every backup bucket (three
  * layers), the roles on every source bucket, and the model's rules.
@@ -146,7 +163,12 @@ export async function reviewDocuments(
     documentFindings: [...missing, ...documentFindings],
     serviceRuleFindings:
       options.serviceRuleSubjects && checkServiceRules(options.serviceRuleSubjects),
-    dataPaths: full ? await evaluateDataPaths(dataPathsOf(config, documents), actors) : undefined,
+    dataPaths: full
+      ? await evaluateDataPaths(
+          dataPathsOf(config, documents),
+          dataPathActorsFromDocuments(config, documents),
+        )
+      : undefined,
   };
 }
 

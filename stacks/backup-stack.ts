@@ -12,7 +12,12 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
-import { BastionConfig, SourceBucketConfig } from '../config';
+import {
+  BastionConfig,
+  SourceBucketConfig,
+  backupEncryptionOf,
+  keyEncryptedBackups,
+} from '../config';
 import { REPLICA_KEY_ALIAS, roleName } from '../policies/arns';
 import { backupBucketPolicy } from '../policies/backup-bucket-policy';
 import { toJson } from '../policies/document';
@@ -49,11 +54,18 @@ export class BackupStack extends TerraformStack {
     accountProvider(this, config, plan);
     configureBackend(this, config, plan.name);
 
+    // Before the buckets: with SSE-KMS backups it is their default encryption key.
+    const backupKey =
+      keyEncryptedBackups(config, plan.buckets).length > 0
+        ? this.backupKey(config, plan.region)
+        : undefined;
+    const defaultKey = backupEncryptionOf(config) === 'SSE-KMS' ? backupKey : undefined;
+
     const topic = alertTopic(this, config, plan.name);
     const eventLog = eventLogGroup(this, config, plan.name, plan.region);
     const backupVersioning: S3BucketVersioningA[] = [];
     for (const bucket of plan.buckets) {
-      const { id: bucketId, versioning } = this.backupBucket(config, bucket);
+      const { id: bucketId, versioning } = this.backupBucket(config, bucket, defaultKey);
       backupVersioning.push(versioning);
       const hourlyRules = backupBucketAlarms(this, config, bucket, bucketId, topic, eventLog);
       integrityAlarms(this, config, bucket, hourlyRules, topic, eventLog);
@@ -71,27 +83,6 @@ export class BackupStack extends TerraformStack {
           dependsOn: [destination.policy, backupVersioning[i]],
         }),
       );
-    }
-
-    let hasReplicaKey = false;
-    if (plan.buckets.some((b) => b.sourceKmsKeyArn !== undefined)) {
-      const key = new KmsKey(this, 'replica-key', {
-        description: 'Re-encrypts SSE-KMS replicas in the backup account (s3-bastion-backup)',
-        enableKeyRotation: true,
-        deletionWindowInDays: 30,
-        policy: toJson(replicaKeyPolicy(config, plan.region)),
-        // Deleting the key leaves every SSE-KMS replica unreadable: a renamed construct must fail
-        // the plan instead. Only the backup account may schedule its deletion (key policy).
-        lifecycle: { preventDestroy: true },
-      });
-      new KmsAlias(this, 'replica-key-alias', { name: REPLICA_KEY_ALIAS, targetKeyId: key.keyId });
-      // Copy it into the config's replicaKmsKeyArns, so that the primary stack and the roles name
-      // the key itself rather than its alias.
-      new TerraformOutput(this, 'replica-key-arn', {
-        value: key.arn,
-        description: `replicaKmsKeyArns['${plan.region}'] of the config`,
-      });
-      hasReplicaKey = true;
     }
 
     if (plan.holdsRoles) {
@@ -120,14 +111,43 @@ export class BackupStack extends TerraformStack {
     }
     backupStackOutputs(this, config, plan, {
       alertTopicName: alertTopicName(plan.name),
-      hasReplicaKey,
+      hasReplicaKey: backupKey !== undefined,
     });
+  }
+
+  /**
+   * The backup account's KMS key of this region (the replica key): re-encrypts replicas of SSE-KMS
+   * sources and, with SSE-KMS backups, is the buckets' default key. Only the backup account
+   * administers it (policies/replica-key-policy.ts).
+   */
+  private backupKey(config: BastionConfig, region: string): KmsKey {
+    const key = new KmsKey(this, 'replica-key', {
+      description:
+        backupEncryptionOf(config) === 'SSE-KMS'
+          ? 'Encrypts the backup objects and SSE-KMS replicas in the backup account (s3-bastion-backup)'
+          : 'Re-encrypts SSE-KMS replicas in the backup account (s3-bastion-backup)',
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: toJson(replicaKeyPolicy(config, region)),
+      // Deleting the key leaves every object it encrypts unreadable: a renamed construct must fail
+      // the plan instead. Only the backup account may schedule its deletion (key policy).
+      lifecycle: { preventDestroy: true },
+    });
+    new KmsAlias(this, 'replica-key-alias', { name: REPLICA_KEY_ALIAS, targetKeyId: key.keyId });
+    // Copy it into the config's replicaKmsKeyArns, so that the primary stack and the roles name
+    // the key itself rather than its alias.
+    new TerraformOutput(this, 'replica-key-arn', {
+      value: key.arn,
+      description: `replicaKmsKeyArns['${region}'] of the config`,
+    });
+    return key;
   }
 
   /** Creates the backup bucket and its settings; returns the bucket's id for attachments. */
   private backupBucket(
     config: BastionConfig,
     source: SourceBucketConfig,
+    defaultKey: KmsKey | undefined,
   ): { id: string; versioning: S3BucketVersioningA } {
     const id = source.backupBucketName;
     const lock = config.objectLock;
@@ -158,7 +178,14 @@ export class BackupStack extends TerraformStack {
       bucket: bucket.id,
       rule: [
         {
-          applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' },
+          // With the backup key, reading an object also takes that key, which only the backup
+          // account administers; S3 Bucket Keys keep the KMS requests (and their cost) per
+          // bucket rather than per object.
+          // https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html
+          applyServerSideEncryptionByDefault:
+            defaultKey === undefined
+              ? { sseAlgorithm: 'AES256' }
+              : { sseAlgorithm: 'aws:kms', kmsMasterKeyId: defaultKey.arn },
           bucketKeyEnabled: true,
         },
       ],

@@ -1,5 +1,11 @@
-import { DataPathResult, dataPathsOf, evaluateDataPaths } from '../../review/data-paths';
-import { actorsFromDocuments } from '../../review/review-documents';
+import { Statement } from '../../policies/document';
+import {
+  DataPathResult,
+  KEY_ADMINISTRATION_ACTIONS,
+  dataPathsOf,
+  evaluateDataPaths,
+} from '../../review/data-paths';
+import { dataPathActorsFromDocuments } from '../../review/review-documents';
 import { SynthesizedIamDocument, iamDocumentsOf } from '../../terraform/synthesized';
 import { CONFIG_SHAPES, synthesizedShape } from '../support/config-shapes';
 
@@ -8,7 +14,7 @@ import { CONFIG_SHAPES, synthesizedShape } from '../support/config-shapes';
  * differ in what the paths touch: SSE-KMS sources (with and without S3 Bucket Keys, as two
  * encryption contexts), replica keys in two regions, replica keys named by ARN, no SSE-KMS.
  */
-const SHAPES = ['example', 'two-backup-regions', 'replica-key-arns', 'no-sse-kms'];
+const SHAPES = ['example', 'two-backup-regions', 'replica-key-arns', 'no-sse-kms', 'sse-kms'];
 
 const results = new Map<string, DataPathResult[]>();
 beforeAll(async () => {
@@ -19,7 +25,7 @@ beforeAll(async () => {
       shape,
       await evaluateDataPaths(
         dataPathsOf(config, documents),
-        actorsFromDocuments(config, documents),
+        dataPathActorsFromDocuments(config, documents),
       ),
     );
   }
@@ -66,9 +72,108 @@ describe('the SSE-KMS paths of the example', () => {
       .map((d) => `${d.request.actor} ${d.request.action} ${d.allowed}`);
     expect([...new Set(kms)].sort()).toEqual([
       'backfill-role kms:Decrypt true',
+      'backup-admin kms:PutKeyPolicy true',
       'replication-role kms:Decrypt true',
       'replication-role kms:GenerateDataKey true',
       'restore-role kms:Decrypt true',
     ]);
+  });
+});
+
+describe('the backup key of the sse-kms shape (every backup bucket defaults to it)', () => {
+  const decisions = () =>
+    results
+      .get('sse-kms')!
+      .flatMap((r) => r.decisions.map((d) => ({ path: r.path, ...d })));
+  const allowed = (actor: string, action: string, viaS3: boolean) =>
+    decisions()
+      .filter(
+        (d) =>
+          d.request.actor === actor &&
+          d.request.action === action &&
+          d.request.resource.includes(':kms:us-west-2:222222222222:') &&
+          ('kms:ViaService' in d.request.context) === viaS3,
+      )
+      .map((d) => d.allowed);
+
+  it("covers both backup buckets, the SSE-S3 source's included", () => {
+    const ids = results.get('sse-kms')!.map((r) => r.path.id);
+    for (const bucket of ['example-bastion-prod-assets', 'example-bastion-prod-ledger']) {
+      expect(ids).toEqual(
+        expect.arrayContaining([
+          `backfill into ${bucket} (SSE-KMS backups)`,
+          `restore from ${bucket} (SSE-KMS backups)`,
+          `batch restore from ${bucket} (SSE-KMS backups)`,
+        ]),
+      );
+    }
+  });
+
+  it('lets replication and the backfill encrypt through S3 only; the backfill decrypt through S3 only (multipart copies)', () => {
+    for (const actor of ['replication-role', 'backfill-role']) {
+      expect(allowed(actor, 'kms:GenerateDataKey', true)).toContain(true);
+      expect(allowed(actor, 'kms:GenerateDataKey', true)).not.toContain(false);
+    }
+    expect(allowed('backfill-role', 'kms:GenerateDataKey', false)).toEqual([false, false]);
+    expect(allowed('backfill-role', 'kms:Decrypt', true)).not.toContain(false);
+    expect(allowed('backfill-role', 'kms:Decrypt', false)).not.toContain(true);
+    expect(allowed('replication-role', 'kms:Decrypt', true)).not.toContain(true);
+  });
+
+  it('lets both restore roles decrypt through S3, and not directly', () => {
+    for (const actor of ['restore-role', 'batch-restore-role']) {
+      expect(new Set(allowed(actor, 'kms:Decrypt', true))).toEqual(new Set([true]));
+      expect(new Set(allowed(actor, 'kms:Decrypt', false))).toEqual(new Set([false]));
+    }
+  });
+
+  it.each([...KEY_ADMINISTRATION_ACTIONS])(
+    'refuses %s to every primary principal (admin, roles, roles taken over), another account and anonymous',
+    (action) => {
+      const outside = decisions().filter(
+        (d) =>
+          d.request.action === action &&
+          !('kms:ViaService' in d.request.context) &&
+          d.path.id.includes(' on the backup key of us-west-2'),
+      );
+      expect(outside.map((d) => d.request.actor).sort()).toEqual([
+        'anonymous',
+        'backfill-role',
+        'backfill-role-taken-over',
+        'batch-replication-role',
+        'other-account',
+        'primary-admin',
+        'replication-role',
+        'replication-role-taken-over',
+      ]);
+      expect(outside.filter((d) => d.allowed)).toEqual([]);
+    },
+  );
+});
+
+describe('mutation: a backup key policy that lets the primary account administer the key', () => {
+  it('fails the data paths, naming the primary admin and each refused action', async () => {
+    const config = CONFIG_SHAPES['sse-kms'];
+    const documents = synthesizedShape('sse-kms')
+      .flatMap(iamDocumentsOf)
+      .map((d) => {
+        if (d.kind !== 'key-policy') return d;
+        const grant: Statement = {
+          Sid: 'AllowPrimaryAccountToAdministerKey',
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${config.primary.accountId}:root` },
+          Action: ['kms:*'],
+          Resource: ['*'],
+        };
+        return { ...d, document: { ...d.document, Statement: [...d.document.Statement, grant] } };
+      });
+    const mutated = await evaluateDataPaths(
+      dataPathsOf(config, documents),
+      dataPathActorsFromDocuments(config, documents),
+    );
+    const broken = mutated.filter((r) => !r.holds).map((r) => r.path.id);
+    for (const action of KEY_ADMINISTRATION_ACTIONS) {
+      expect(broken).toContain(`primary-admin calling ${action} on the backup key of us-west-2`);
+    }
   });
 });

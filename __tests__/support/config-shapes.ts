@@ -10,7 +10,8 @@ import { SynthesizedStack, readSynthesizedStacks } from '../../terraform/synthes
 /**
  * The config shapes whose synthesized output the deployability checks cover: the example (one
  * SSE-S3 and one SSE-KMS source, backups in another region), Object Lock, backups in two regions
- * (a replica key each), replica keys named by ARN, and no SSE-KMS at all. Whether a source uses S3
+ * (a replica key each), replica keys named by ARN, no SSE-KMS at all, and SSE-KMS backups (the
+ * backup key as every backup bucket's default). Whether a source uses S3
  * Bucket Keys changes no document (the grants name both encryption contexts): the data-path tests
  * evaluate both.
  */
@@ -41,6 +42,9 @@ export const CONFIG_SHAPES: Readonly<Record<string, BastionConfig>> = {
     ...exampleConfig,
     sourceBuckets: exampleConfig.sourceBuckets.map((b) => ({ ...b, sourceKmsKeyArn: undefined })),
   },
+  // Every backup bucket's default key is the backup account's key (one SSE-S3 and one SSE-KMS
+  // source, as the example).
+  'sse-kms': { ...exampleConfig, backupEncryption: 'SSE-KMS' },
 };
 
 const synthesized = new Map<string, SynthesizedStack[]>();

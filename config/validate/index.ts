@@ -4,7 +4,7 @@ import { alertProblems } from './alerts';
 import { batchReportBucketProblems, restoreTargetProblems, sourceBucketProblems } from './buckets';
 import { inventoryProblems } from './inventory';
 import { objectLockProblems } from './object-lock';
-import { replicaKeyProblems } from './replica-keys';
+import { backupEncryptionProblems, replicaKeyProblems } from './replica-keys';
 import { backfillPrincipalProblems, restorePrincipalProblems } from './principals';
 import { roleNameProblems } from './role-names';
 import { ConfigValidationError } from '../problems';
@@ -21,6 +21,7 @@ const SECTION_CHECKERS: readonly SectionChecker[] = [
   partitionProblems,
   accountProblems,
   sourceBucketProblems,
+  backupEncryptionProblems,
   replicaKeyProblems,
   restoreTargetProblems,
   batchReportBucketProblems,

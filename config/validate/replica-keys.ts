@@ -5,18 +5,24 @@ import {
   problem,
   type SectionChecker,
 } from './rules';
+import { backupKeyRegions } from '../backup-key';
+
+const BACKUP_ENCRYPTIONS = ['SSE-S3', 'SSE-KMS'];
+
+/** `backupEncryption`: the backup buckets' default encryption, one of the two S3 offers here. */
+export const backupEncryptionProblems: SectionChecker = (config) =>
+  config.backupEncryption === undefined || BACKUP_ENCRYPTIONS.includes(config.backupEncryption)
+    ? []
+    : [problem('backupEncryption', config.backupEncryption, 'must be SSE-S3 or SSE-KMS')];
 
 /**
  * `replicaKmsKeyArns`: per backup region, a key of the backup account in that region, and only
- * for regions where the backup of an SSE-KMS source bucket lives.
+ * for regions that hold one: where the backup of an SSE-KMS source bucket lives, or every backup
+ * region with `backupEncryption: 'SSE-KMS'`.
  */
 export const replicaKeyProblems: SectionChecker = (config) => {
   const partition = partitionOf(config);
-  const kmsBackupRegions = new Set(
-    config.sourceBuckets
-      .filter((b) => b.sourceKmsKeyArn !== undefined)
-      .map((b) => b.backupRegion ?? b.region),
-  );
+  const kmsBackupRegions = new Set(backupKeyRegions(config));
   const problems: ConfigProblem[] = [];
   for (const [region, arn] of Object.entries(config.replicaKmsKeyArns ?? {})) {
     const at = `replicaKmsKeyArns['${region}']`;
@@ -43,7 +49,7 @@ export const replicaKeyProblems: SectionChecker = (config) => {
         problem(
           at,
           arn,
-          'must be a backup region that holds a replica key: one where the backup of an SSE-KMS source bucket lives',
+          "must be a backup region that holds a replica key: one where the backup of an SSE-KMS source bucket lives, or any backup region with backupEncryption 'SSE-KMS'",
         ),
       );
     }

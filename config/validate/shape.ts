@@ -108,6 +108,7 @@ export const CONFIG_SHAPE: Fields<BastionConfig> = {
   primary: { kind: 'object', optional: false, fields: ACCOUNT },
   backup: { kind: 'object', optional: false, fields: ACCOUNT },
   sourceBuckets: { kind: 'objects', optional: false, fields: SOURCE_BUCKET },
+  backupEncryption: optional('string'),
   objectLock: { kind: 'object', optional: true, fields: OBJECT_LOCK },
   backfillPrincipalArns: required('strings'),
   replicaKmsKeyArns: optional('record'),
