@@ -77,7 +77,12 @@ export function dataPathsOf(
     const sourceObject = `${bucketArn(config, source.name)}/${OBJECT_KEY}`;
     const backupObject = `${bucketArn(config, source.backupBucketName)}/${OBJECT_KEY}`;
     const backupPolicy = bucketPolicy(source.backupBucketName);
-    const toBackup = (what: string, actor: DataPathActorId, action: string, resource = backupObject) => ({
+    const toBackup = (
+      what: string,
+      actor: DataPathActorId,
+      action: string,
+      resource = backupObject,
+    ) => ({
       what,
       actor,
       action,
@@ -308,7 +313,11 @@ function backupKeyPaths(
       id: `replication into ${bucket}, encrypted by its default key (SSE-KMS backups)`,
       must: 'work',
       requests: [
-        request('encrypt the replica with the backup key', 'replication-role', 'kms:GenerateDataKey'),
+        request(
+          'encrypt the replica with the backup key',
+          'replication-role',
+          'kms:GenerateDataKey',
+        ),
       ],
     },
     {

@@ -82,9 +82,7 @@ describe('the SSE-KMS paths of the example', () => {
 
 describe('the backup key of the sse-kms shape (every backup bucket defaults to it)', () => {
   const decisions = () =>
-    results
-      .get('sse-kms')!
-      .flatMap((r) => r.decisions.map((d) => ({ path: r.path, ...d })));
+    results.get('sse-kms')!.flatMap((r) => r.decisions.map((d) => ({ path: r.path, ...d })));
   const allowed = (actor: string, action: string, viaS3: boolean) =>
     decisions()
       .filter(
@@ -92,7 +90,7 @@ describe('the backup key of the sse-kms shape (every backup bucket defaults to i
           d.request.actor === actor &&
           d.request.action === action &&
           d.request.resource.includes(':kms:us-west-2:222222222222:') &&
-          ('kms:ViaService' in d.request.context) === viaS3,
+          'kms:ViaService' in d.request.context === viaS3,
       )
       .map((d) => d.allowed);
 
