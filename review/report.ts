@@ -293,6 +293,7 @@ export function renderReport(review: Review): string {
     ...residualRisks(review),
     '',
     ...deployabilitySections(review),
+    ...keyPolicySections(review),
     ...bucketSections,
     '## S3 actions not evaluated against a bucket',
     '',
@@ -305,6 +306,41 @@ export function renderReport(review: Review): string {
     ),
     '',
   ].join('\n');
+}
+
+/**
+ * Each backup key's policy, statement by statement: who may use or administer the key that
+ * encrypts SSE-KMS replicas (and, with SSE-KMS backups, every backup object). The data paths
+ * above evaluate it; this is what the reviewer reads.
+ */
+function keyPolicySections(review: Review): string[] {
+  const list = (v: string | readonly string[] | undefined) => [v ?? []].flat().join(', ');
+  return review.documents
+    .filter((d) => d.kind === 'key-policy')
+    .flatMap((d) => [
+      `## Backup key policy (${d.stack}, \`${d.address}\`)`,
+      '',
+      'Only the backup account administers the key; every grant to a primary-account role names ' +
+        'the role (aws:PrincipalArn) and S3 (kms:ViaService).',
+      '',
+      ...table(
+        ['Sid', 'effect', 'principal', 'actions', 'conditions'],
+        d.document.Statement.map((s) => [
+          s.Sid ?? '',
+          s.Effect,
+          s.Principal === undefined || s.Principal === '*'
+            ? '*'
+            : list([s.Principal.AWS ?? [], s.Principal.Service ?? []].flat()),
+          list(s.Action),
+          Object.entries(s.Condition ?? {})
+            .flatMap(([operator, block]) =>
+              Object.entries(block ?? {}).map(([k, v]) => `${operator} ${k} = ${list(v)}`),
+            )
+            .join('; '),
+        ]),
+      ),
+      '',
+    ]);
 }
 
 /** The service rules and the data paths: what the stores of the documents check, and the jobs. */

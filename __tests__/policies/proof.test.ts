@@ -269,6 +269,12 @@ describe('the security review report', () => {
     for (const sid of review.buckets[0].policy.Statement.map((s) => s.Sid)) {
       expect(report).toContain(`| ${sid} |`);
     }
+    // The backup key's policy, statement by statement, beside the bucket policies.
+    const keyPolicy = review.documents.find((d) => d.kind === 'key-policy')!;
+    expect(report).toContain(`## Backup key policy (backup-us-west-2, \`${keyPolicy.address}\`)`);
+    for (const sid of keyPolicy.document.Statement.map((s) => s.Sid)) {
+      expect(report).toContain(`| ${sid} | Allow |`);
+    }
     expect(report).not.toMatch(/\/tmp\/|\/work\//);
     expect(reportPasses(review)).toBe(true);
   });

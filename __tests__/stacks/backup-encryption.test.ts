@@ -48,7 +48,7 @@ describe('SSE-KMS backup buckets', () => {
         lifecycle: { prevent_destroy: true },
       }),
     );
-    expect(Object.keys(stack.output ?? {})).toEqual(
+    expect(Object.keys((stack as unknown as { output: object }).output)).toEqual(
       expect.arrayContaining(['replica-key-arn', 'replica_key_alias_arn']),
     );
   });
