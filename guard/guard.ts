@@ -11,6 +11,7 @@ import { actorsOf } from '../review/actors';
 import { s3ActionCatalog } from '../review/s3-actions';
 import { Refusal, bucketRefusals } from './bucket-checks';
 import { codeExecutionRefusals } from './code-checks';
+import { encryptionRefusals } from './encryption-checks';
 import { Floor } from './floor';
 import { keyRefusals } from './key-checks';
 import { TerraformPlan } from './plan-file';
@@ -69,6 +70,7 @@ export async function guardPlan(
     refusals.push(...bucketRefusals(bucket, floor));
     refusals.push(...(await policyRefusals(bucket, { config, actors, catalog })));
   }
+  refusals.push(...encryptionRefusals(index, config, buckets));
   refusals.push(...(await keyRefusals(index, config, actors)));
   const keys = index.ofType('aws_kms_key').length;
   const checked =

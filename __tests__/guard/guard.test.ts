@@ -170,6 +170,82 @@ describe('npm run guard on real Terraform plans', () => {
     ]);
   });
 
+  describe('with backupEncryption SSE-KMS (the fresh backup plan, edited as JSON)', () => {
+    const kmsConfig = { ...GUARDED_CONFIG, backupEncryption: 'SSE-KMS' as const };
+    type Block = Record<string, unknown>;
+    /** The fresh plan with every backup bucket's default encryption set by `edit`. */
+    const withEncryption = (edit: (byDefault: Block, expression: Block) => void): TerraformPlan => {
+      const plan = structuredClone(plans.fresh[BACKUP_STACK]) as unknown as {
+        resource_changes: { type: string; address: string; change: { after: Block } }[];
+        configuration: { root_module: { resources: { address: string; expressions: Block }[] } };
+      };
+      for (const c of plan.resource_changes) {
+        if (c.type !== 'aws_s3_bucket_server_side_encryption_configuration') continue;
+        const byDefault = (
+          (c.change.after.rule as Block[])[0].apply_server_side_encryption_by_default as Block[]
+        )[0];
+        const config = plan.configuration.root_module.resources.find(
+          (r) => r.address === c.address,
+        )!;
+        const expression = (
+          (config.expressions.rule as Block[])[0].apply_server_side_encryption_by_default as Block[]
+        )[0];
+        edit(byDefault, expression);
+      }
+      return plan as unknown as TerraformPlan;
+    };
+    const kmsGuard = (plan: TerraformPlan) => guardPlan(plan, kmsConfig, BUILT_IN_FLOOR);
+    const keyRef = (byDefault: Block, expression: Block) => {
+      byDefault.sse_algorithm = 'aws:kms';
+      delete byDefault.kms_master_key_id;
+      expression.sse_algorithm = { constant_value: 'aws:kms' };
+      expression.kms_master_key_id = {
+        references: ['aws_kms_key.replica-key.arn', 'aws_kms_key.replica-key'],
+      };
+    };
+
+    it('refuses backup buckets left on AES256', async () => {
+      const result = await kmsGuard(plans.fresh[BACKUP_STACK] as unknown as TerraformPlan);
+      expect(lines(result).sort()).toEqual(
+        [ASSETS, LEDGER].map(
+          (b) =>
+            `aws_s3_bucket_server_side_encryption_configuration.${b}-encryption: ${b}: default encryption is "AES256", must be "aws:kms" with the backup key (backupEncryption SSE-KMS)`,
+        ),
+      );
+    });
+
+    it('accepts aws:kms with the backup key that the same plan creates', async () => {
+      expect(lines(await kmsGuard(withEncryption(keyRef)))).toEqual([]);
+    });
+
+    it('refuses another key, by ARN or by reference', async () => {
+      const foreign = 'arn:aws:kms:us-west-2:111111111111:key/0b7e4a4e-1c2d-4e5f-8a9b-0c1d2e3f4a5b';
+      const byArn = await kmsGuard(
+        withEncryption((byDefault, expression) => {
+          keyRef(byDefault, expression);
+          byDefault.kms_master_key_id = foreign;
+        }),
+      );
+      expect(lines(byArn)).toContain(
+        `aws_s3_bucket_server_side_encryption_configuration.${ASSETS}-encryption: ${ASSETS}: default encryption key ${foreign} is not the backup key of the backup account`,
+      );
+      const byReference = await kmsGuard(
+        withEncryption((byDefault, expression) => {
+          keyRef(byDefault, expression);
+          expression.kms_master_key_id = {
+            references: ['aws_kms_key.other.arn', 'aws_kms_key.other'],
+          };
+        }),
+      );
+      expect(lines(byReference)).toHaveLength(2);
+      expect(lines(byReference)[0]).toMatch(/names no kept backup key \(aws_kms_key\.other\)$/);
+    });
+
+    it('leaves SSE-S3 configs alone: AES256 is their default', async () => {
+      expect(lines(await guard(plans.fresh[BACKUP_STACK]))).toEqual([]);
+    });
+  });
+
   describe('the command', () => {
     const file = (name: string, plan: unknown) => {
       const path = join(workspace.root, `${name}.json`);
