@@ -9,6 +9,7 @@ import { bucketDifferences, type LiveBucketSettings } from '../../deployment-che
 import type { SynthesizedStack } from '../../terraform/synthesized';
 import { main } from '../../scripts/check-deployment';
 import { runCli, withEnv } from '../support/cli-harness';
+import { synthesizedShape } from '../support/config-shapes';
 import { type AwsScenario, type RecordedAws, startRecordedAws } from '../support/recorded-aws';
 import { deployedAlarms, synthesizeTo, writeAccountsFiles } from './support';
 
@@ -417,5 +418,53 @@ describe('backup-bucket-drift compares recorded GetBucket* answers with the synt
       'lifecycle rule added-by-hand is not declared by the stack',
       'policy statement DenyEverythingOutsideBackupAccountExceptReplicationAndBackfill is missing',
     ]);
+  });
+});
+
+describe('backup-bucket-drift with SSE-KMS backups (the key declared by reference)', () => {
+  const kmsConfig = { ...config, backupEncryption: 'SSE-KMS' as const };
+  const declared = () =>
+    readExpectations(kmsConfig, synthesizedShape('sse-kms')).backupBuckets.get(
+      'example-bastion-prod-assets',
+    )!;
+  const key = (arn: string | undefined): LiveBucketSettings => ({
+    encryption: [
+      {
+        ApplyServerSideEncryptionByDefault: {
+          SSEAlgorithm: 'aws:kms' as const,
+          KMSMasterKeyID: arn,
+        },
+        BucketKeyEnabled: true,
+      },
+    ],
+  });
+  const backupKey = { partition: 'aws', accountId: '222222222222' };
+  const encryptionDifferences = (live: LiveBucketSettings, known?: string) =>
+    bucketDifferences(declared(), live, { ...backupKey, knownArn: known }).filter((d) =>
+      d.startsWith('default encryption'),
+    );
+  const ours = 'arn:aws:kms:us-west-2:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
+  test('accepts a key of the backup account in the bucket region, or exactly the known one', () => {
+    expect(encryptionDifferences(key(ours))).toEqual([]);
+    expect(encryptionDifferences(key(ours), ours)).toEqual([]);
+  });
+
+  test('names AES256, a primary-account key, a key of another region, another known key', () => {
+    expect(
+      encryptionDifferences({
+        encryption: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' as const } }],
+      }),
+    ).toEqual([
+      'default encryption: declared aws:kms, found AES256',
+      'default encryption key: declared the backup key (arn:aws:kms:us-west-2:222222222222:key/...), found none',
+    ]);
+    const primaryKey =
+      'arn:aws:kms:us-west-2:111111111111:key/0b7e4a4e-1c2d-4e5f-8a9b-0c1d2e3f4a5b';
+    expect(encryptionDifferences(key(primaryKey))).toEqual([
+      `default encryption key: declared the backup key (arn:aws:kms:us-west-2:222222222222:key/...), found ${primaryKey}`,
+    ]);
+    expect(encryptionDifferences(key(ours.replace('us-west-2', 'eu-west-1')))).toHaveLength(1);
+    expect(encryptionDifferences(key(ours), ours.replace('1234abcd', '99999999'))).toHaveLength(1);
   });
 });

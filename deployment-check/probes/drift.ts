@@ -9,6 +9,7 @@ import {
   type PublicAccessBlockConfiguration,
   type ServerSideEncryptionRule,
 } from '@aws-sdk/client-s3';
+import { partitionOf } from '../../policies/arns';
 import { type CheckContext, answerOf, isAccessDenied } from '../context';
 import type { BackupBucketDeclaration, BucketPair } from '../expectations';
 import { type ProbeResult, fail, pass, skip } from '../probe';
@@ -26,6 +27,14 @@ export interface LiveBucketSettings {
 }
 
 type Block = Record<string, unknown>;
+
+/** The backup account's key that an SSE-KMS backup bucket declares by reference. */
+export interface BackupKeyExpectation {
+  readonly partition: string;
+  readonly accountId: string;
+  /** The config's replicaKmsKeyArns entry of the bucket's region, when it has one. */
+  readonly knownArn?: string;
+}
 
 /** A Terraform or S3 value in a message: strings as they are, anything else as JSON. */
 const show = (value: unknown): string =>
@@ -132,6 +141,7 @@ function lifecycleDifferences(
 export function bucketDifferences(
   declared: BackupBucketDeclaration,
   live: LiveBucketSettings,
+  backupKey?: BackupKeyExpectation,
 ): string[] {
   const differences: string[] = [];
   const status = first(declared.versioning?.versioning_configuration)?.status;
@@ -167,14 +177,25 @@ export function bucketDifferences(
       differences.push(`default encryption: declared ${show(want)}, found ${have ?? 'none'}`);
     }
     const keyId = byDefault?.kms_master_key_id;
-    if (
-      typeof keyId === 'string' &&
-      !keyId.includes('${') &&
-      keyId !== rule?.ApplyServerSideEncryptionByDefault?.KMSMasterKeyID
-    ) {
-      differences.push(
-        `default encryption key: declared ${keyId}, found ${rule?.ApplyServerSideEncryptionByDefault?.KMSMasterKeyID ?? 'none'}`,
-      );
+    const liveKey = rule?.ApplyServerSideEncryptionByDefault?.KMSMasterKeyID;
+    if (typeof keyId === 'string' && !keyId.includes('${') && keyId !== liveKey) {
+      differences.push(`default encryption key: declared ${keyId}, found ${liveKey ?? 'none'}`);
+    }
+    // The stack names the backup key by reference (its ARN exists only after apply): the live key
+    // must be that key, by ARN when the config knows it, else a key of the backup account in the
+    // bucket's region. S3 answers GetBucketEncryption with the key as it was set: the ARN.
+    // https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketEncryption.html
+    if (typeof keyId === 'string' && keyId.includes('${aws_kms_key.') && backupKey) {
+      const prefix = `arn:${backupKey.partition}:kms:${declared.region}:${backupKey.accountId}:key/`;
+      const wrong =
+        backupKey.knownArn !== undefined
+          ? liveKey !== backupKey.knownArn
+          : liveKey === undefined || !liveKey.startsWith(prefix);
+      if (wrong) {
+        differences.push(
+          `default encryption key: declared the backup key (${backupKey.knownArn ?? `${prefix}...`}), found ${liveKey ?? 'none'}`,
+        );
+      }
     }
     const bucketKey = encryption.bucket_key_enabled;
     if (bucketKey !== undefined && bucketKey !== (rule?.BucketKeyEnabled ?? false)) {
@@ -273,7 +294,11 @@ export async function probeBackupBucketDrift(
     }
     return fail(PROBE, pair.label, `cannot read the bucket settings: ${answerOf(error)}`);
   }
-  const differences = bucketDifferences(declared, live);
+  const differences = bucketDifferences(declared, live, {
+    partition: partitionOf(context.config),
+    accountId: context.config.backup.accountId,
+    knownArn: context.config.replicaKmsKeyArns?.[pair.backupRegion],
+  });
   if (differences.length > 0) {
     return fail(
       PROBE,

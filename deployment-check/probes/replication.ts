@@ -215,7 +215,11 @@ export async function probeReplicaInBackup(
 
 /**
  * The algorithm the replica must carry: an SSE-KMS canary stays SSE-KMS (re-encrypted with the
- * replica key), anything else gets the backup bucket's declared default encryption.
+ * replica key), anything else gets the backup bucket's declared default encryption. With an
+ * aws:kms default (SSE-KMS backups) an SSE-S3 canary is not judged: AWS documents that a replica
+ * of an SSE-S3 object keeps SSE-S3 and the destination's default is not applied, which only a
+ * live account confirms; the pass line says which the replica carries.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html
  */
 function expectedEncryption(
   declaration: Record<string, unknown> | undefined,
@@ -226,5 +230,6 @@ function expectedEncryption(
   const first = Array.isArray(rules) ? (rules[0] as Record<string, unknown>) : undefined;
   const byDefault = first?.apply_server_side_encryption_by_default as
     Record<string, unknown> | undefined;
-  return typeof byDefault?.sse_algorithm === 'string' ? byDefault.sse_algorithm : undefined;
+  const algorithm = byDefault?.sse_algorithm;
+  return typeof algorithm === 'string' && algorithm !== 'aws:kms' ? algorithm : undefined;
 }
