@@ -222,3 +222,17 @@ export async function startFaultProxy(target: string, plan: FaultPlan): Promise<
     },
   };
 }
+
+/**
+ * The server-side-encryption headers that recorded requests sent (`x-amz-server-side-encryption*`).
+ * The copy tools send none, so that every copy takes its target bucket's default encryption (with
+ * SSE-KMS backups, the backup key): an SSE header would override it.
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
+ */
+export function sseHeadersOf(requests: readonly RecordedRequest[]): string[] {
+  return requests.flatMap((r) =>
+    Object.keys(r.headers)
+      .filter((h) => h.toLowerCase().startsWith('x-amz-server-side-encryption'))
+      .map((h) => `${r.method} ${r.url}: ${h}`),
+  );
+}

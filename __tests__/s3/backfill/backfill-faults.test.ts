@@ -19,7 +19,7 @@ import {
   waitForJournal,
   withEnv,
 } from '../../support/cli-harness';
-import { startFaultProxy } from '../../support/fault-proxy';
+import { sseHeadersOf, startFaultProxy } from '../../support/fault-proxy';
 import {
   createBucket,
   createLocalUser,
@@ -106,6 +106,9 @@ describe('backfill under faults, interruption and errors', () => {
     const writes = proxy.requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD');
     expect(writes.length).toBeGreaterThan(0);
     expect(writes.filter((r) => !r.url.startsWith(`/${destination}/`))).toEqual([]);
+    // No SSE header on CreateMultipartUpload or UploadPartCopy: the copy takes the backup bucket's
+    // default encryption (with SSE-KMS backups, the backup key), never AES256 forced on it.
+    expect(sseHeadersOf(proxy.requests)).toEqual([]);
     const creates = proxy.requests.filter((r) => r.method === 'POST' && r.url.includes('?uploads'));
     expect(
       creates

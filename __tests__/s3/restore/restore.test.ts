@@ -23,7 +23,7 @@ import {
   type SeedObject,
   withEnv,
 } from '../../support/cli-harness';
-import { startFaultProxy } from '../../support/fault-proxy';
+import { sseHeadersOf, startFaultProxy } from '../../support/fault-proxy';
 import {
   createBucket,
   createLocalUser,
@@ -290,6 +290,8 @@ describe('point-in-time restore from a versioned bucket on a real S3 server', ()
     expect(writes.length).toBe(2);
     for (const request of writes) expect(request.url.startsWith(`/${target}/`)).toBe(true);
     expect(proxy.requests.some((r) => r.url.startsWith(`/${backup}`))).toBe(true);
+    // The restored copies take the target's default encryption.
+    expect(sseHeadersOf(proxy.requests)).toEqual([]);
   });
 
   it('--dry-run counts what would be written and writes nothing', async () => {
