@@ -255,12 +255,17 @@ describe('terraform validate and plan, offline, for every stack of the example c
     });
   });
 
-  it('plans Object Lock with its default retention, and the alarms, topic and notifications', async () => {
+  // One more plan for two options: Object Lock and SSE-KMS backups.
+  it('plans Object Lock with its default retention, SSE-KMS backups on the backup key, and the alarms, topic and notifications', async () => {
     const lockedOutdir = join(workspace.root, 'synth-locked');
     const app = new App({ outdir: lockedOutdir });
     buildApp(
       app,
-      validateConfig({ ...exampleConfig, objectLock: { mode: 'COMPLIANCE', days: 30 } }),
+      validateConfig({
+        ...exampleConfig,
+        objectLock: { mode: 'COMPLIANCE', days: 30 },
+        backupEncryption: 'SSE-KMS',
+      }),
     );
     app.synth();
     const file = join(lockedOutdir, 'stacks', 'backup-us-west-2', 'cdk.tf.json');
@@ -275,6 +280,30 @@ describe('terraform validate and plan, offline, for every stack of the example c
     expect(ofType('aws_s3_bucket_object_lock_configuration').map((v) => v.rule)).toEqual([
       [{ default_retention: [{ mode: 'COMPLIANCE', days: 30, years: null }] }],
       [{ default_retention: [{ mode: 'COMPLIANCE', days: 30, years: null }] }],
+    ]);
+    // The key's ARN is known after apply: the plan shows aws:kms, Bucket Keys on, the key unknown.
+    const encryption = changes.filter(
+      (c) => c.type === 'aws_s3_bucket_server_side_encryption_configuration',
+    );
+    expect(encryption).toHaveLength(2);
+    for (const c of encryption) {
+      expect(at(c.change.after ?? {}, 'rule', 0)).toMatchObject({
+        apply_server_side_encryption_by_default: [{ sse_algorithm: 'aws:kms' }],
+        bucket_key_enabled: true,
+      });
+      expect(
+        at(
+          (c.change as { after_unknown?: Values }).after_unknown ?? {},
+          'rule',
+          0,
+          'apply_server_side_encryption_by_default',
+          0,
+          'kms_master_key_id',
+        ),
+      ).toBe(true);
+    }
+    expect(ofType('aws_kms_key')).toEqual([
+      expect.objectContaining({ deletion_window_in_days: 30, enable_key_rotation: true }),
     ]);
     expect(ofType('aws_s3_bucket_notification').map((v) => v.eventbridge)).toEqual([true, true]);
     // Per bucket: hourly, 24 h and 7-day counts, lifecycle deletions, heartbeat (threshold 1).
