@@ -1,8 +1,15 @@
 import { BastionConfig, backupEncryptionOf } from '../config';
 import { KMS_ENCRYPT_ACTIONS, KMS_MULTIPART_COMPLETE_ACTIONS } from './actions';
-import { accountRootArn, backupRegionOf, partitionOf, roleArn, s3EncryptionContexts } from './arns';
+import {
+  RoleKey,
+  accountRootArn,
+  backupRegionOf,
+  partitionOf,
+  roleArn,
+  s3EncryptionContexts,
+} from './arns';
 import { principalIs } from './conditions';
-import { PolicyDocument, Statement, policyDocument } from './document';
+import { ConditionBlock, PolicyDocument, Statement, policyDocument } from './document';
 
 /**
  * Key policy of the backup account's replica key: the backup account administers it (and its own
@@ -15,36 +22,43 @@ import { PolicyDocument, Statement, policyDocument } from './document';
  */
 export function replicaKeyPolicy(config: BastionConfig, region: string): PolicyDocument {
   const viaS3 = { 'kms:ViaService': `s3.${region}.amazonaws.com` };
+  /** A primary-account role may use the key for `actions`, through S3 in its region only. */
+  const primaryRoleThroughS3 = (
+    Sid: string,
+    role: RoleKey,
+    actions: readonly string[],
+    condition: ConditionBlock = {},
+  ): Statement => ({
+    Sid,
+    Effect: 'Allow',
+    Principal: { AWS: accountRootArn(config, config.primary.accountId) },
+    Action: [...actions],
+    Resource: ['*'],
+    Condition: { ...principalIs(roleArn(config, role)), StringEquals: viaS3, ...condition },
+  });
   const backfill: Statement[] =
     backupEncryptionOf(config) === 'SSE-KMS'
       ? [
-          {
-            Sid: 'AllowBackfillRoleToEncryptBackupObjects',
-            Effect: 'Allow',
-            Principal: { AWS: accountRootArn(config, config.primary.accountId) },
-            Action: [...KMS_ENCRYPT_ACTIONS],
-            Resource: ['*'],
-            Condition: { ...principalIs(roleArn(config, 'backfill')), StringEquals: viaS3 },
-          },
-          {
-            // Completing a multipart copy decrypts the parts' data keys; the bucket policy denies
-            // the role every read of a backup object, so this serves nothing else.
-            // https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html#mpuAndPermissions
-            Sid: 'AllowBackfillRoleToCompleteMultipartCopies',
-            Effect: 'Allow',
-            Principal: { AWS: accountRootArn(config, config.primary.accountId) },
-            Action: [...KMS_MULTIPART_COMPLETE_ACTIONS],
-            Resource: ['*'],
-            Condition: {
-              ...principalIs(roleArn(config, 'backfill')),
-              StringEquals: viaS3,
+          primaryRoleThroughS3(
+            'AllowBackfillRoleToEncryptBackupObjects',
+            'backfill',
+            KMS_ENCRYPT_ACTIONS,
+          ),
+          // Completing a multipart copy decrypts the parts' data keys; the bucket policy denies
+          // the role every read of a backup object, so this serves nothing else.
+          // https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html#mpuAndPermissions
+          primaryRoleThroughS3(
+            'AllowBackfillRoleToCompleteMultipartCopies',
+            'backfill',
+            KMS_MULTIPART_COMPLETE_ACTIONS,
+            {
               StringLike: {
                 'kms:EncryptionContext:aws:s3:arn': config.sourceBuckets
                   .filter((b) => backupRegionOf(b) === region)
                   .flatMap((b) => s3EncryptionContexts(config, b.backupBucketName)),
               },
             },
-          },
+          ),
         ]
       : [];
   return policyDocument(
@@ -63,17 +77,11 @@ export function replicaKeyPolicy(config: BastionConfig, region: string): PolicyD
           },
         },
       },
-      {
-        Sid: 'AllowReplicationRoleToEncryptReplicas',
-        Effect: 'Allow',
-        Principal: { AWS: accountRootArn(config, config.primary.accountId) },
-        Action: [...KMS_ENCRYPT_ACTIONS],
-        Resource: ['*'],
-        Condition: {
-          ...principalIs(roleArn(config, 'replication')),
-          StringEquals: viaS3,
-        },
-      },
+      primaryRoleThroughS3(
+        'AllowReplicationRoleToEncryptReplicas',
+        'replication',
+        KMS_ENCRYPT_ACTIONS,
+      ),
       ...backfill,
     ],
   );

@@ -2,7 +2,7 @@ import { BastionConfig, SourceBucketConfig, backupEncryptionOf } from '../config
 import { REPLICA_KEY_ALIAS, backupRegionOf, bucketArn, partitionOf } from '../policies/arns';
 import { PolicyDocument, Statement } from '../policies/document';
 import { SynthesizedIamDocument } from '../terraform/synthesized';
-import { Actor, DataPathActorId } from './actors';
+import { ACTOR_IDS, Actor, DataPathActorId } from './actors';
 import { evaluate } from './evaluate';
 
 /**
@@ -341,25 +341,24 @@ function backupKeyPaths(
         request('decrypt it through S3', 'batch-restore-role', 'kms:Decrypt'),
       ],
     },
-    denied(
-      'the replication role decrypting a backup',
-      request('decrypt through S3', 'replication-role', 'kms:Decrypt'),
-    ),
-    denied(
-      'the backfill role encrypting outside S3',
-      request('GenerateDataKey directly', 'backfill-role', 'kms:GenerateDataKey', false),
-    ),
-    denied(
-      'the backfill role decrypting outside S3',
-      request('Decrypt directly', 'backfill-role', 'kms:Decrypt', false),
-    ),
-    denied(
-      'the restore role decrypting outside S3',
-      request('Decrypt directly', 'restore-role', 'kms:Decrypt', false),
-    ),
-    denied(
-      'the batch-restore role decrypting outside S3',
-      request('Decrypt directly', 'batch-restore-role', 'kms:Decrypt', false),
+    ...(
+      [
+        ['the replication role decrypting a backup', 'replication-role', 'kms:Decrypt', true],
+        ['the backfill role encrypting outside S3', 'backfill-role', 'kms:GenerateDataKey', false],
+        ['the backfill role decrypting outside S3', 'backfill-role', 'kms:Decrypt', false],
+        ['the restore role decrypting outside S3', 'restore-role', 'kms:Decrypt', false],
+        [
+          'the batch-restore role decrypting outside S3',
+          'batch-restore-role',
+          'kms:Decrypt',
+          false,
+        ],
+      ] as const
+    ).map(([id, actor, action, viaS3]) =>
+      denied(
+        id,
+        request(viaS3 ? `${action} through S3` : `${action} directly`, actor, action, viaS3),
+      ),
     ),
   ];
 }
@@ -380,16 +379,10 @@ export const KEY_ADMINISTRATION_ACTIONS = [
   'kms:Decrypt',
 ] as const;
 
-const OUTSIDE_ACTORS: readonly DataPathActorId[] = [
-  'primary-admin',
-  'replication-role',
-  'replication-role-taken-over',
-  'backfill-role',
-  'backfill-role-taken-over',
-  'batch-replication-role',
-  'other-account',
-  'anonymous',
-];
+/** Everyone outside the backup account: the primary side, another account, anonymous. */
+const OUTSIDE_ACTORS: readonly DataPathActorId[] = ACTOR_IDS.filter(
+  (id) => id !== 'restore-role' && id !== 'backup-principal-without-grants',
+);
 
 function keyAdministrationPaths(
   config: BastionConfig,
