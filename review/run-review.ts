@@ -1,5 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SECURITY_REVIEW_FILE } from '../cli/synth-config';
 import type { ValidatedConfig } from '../config/validate';
 import { renderReport, reportPasses } from './report';
 import { reviewDocuments } from './review-documents';
@@ -18,7 +19,7 @@ export async function runReview(
   rmSync(join(outdir, 'stacks'), { recursive: true, force: true });
   const { documents, serviceRuleSubjects } = synthesizeForReview(config, outdir);
   const review = await reviewDocuments(config, documents, { serviceRuleSubjects });
-  const reportPath = join(outdir, 'SECURITY-REVIEW.md');
+  const reportPath = join(outdir, SECURITY_REVIEW_FILE);
   writeFileSync(reportPath, renderReport(review));
   return { ok: reportPasses(review), reportPath };
 }

@@ -87,6 +87,7 @@ describe('config mistakes through the real entries', () => {
     mkdirSync(join(outdir, 'stacks', 'backup-us-west-2'), { recursive: true });
     writeFileSync(join(outdir, 'stacks', 'backup-us-west-2', 'cdk.tf.json'), '{}');
     writeFileSync(join(outdir, 'manifest.json'), '{}');
+    writeFileSync(join(outdir, 'SECURITY-REVIEW.md'), '# review of an earlier config');
     const run = spawnSync(process.execPath, [tsx, join(root, 'scripts', 'cdktf-app.ts')], {
       cwd: dir,
       env: { ...process.env, BASTION_CONFIG: bastionConfig, CDKTF_OUTDIR: outdir },
@@ -110,6 +111,7 @@ describe('config mistakes through the real entries', () => {
     // The previous synthesis is gone: nothing looks current.
     expect(existsSync(join(run.outdir, 'stacks'))).toBe(false);
     expect(existsSync(join(run.outdir, 'manifest.json'))).toBe(false);
+    expect(existsSync(join(run.outdir, 'SECURITY-REVIEW.md'))).toBe(false);
   }
 
   it('a typo in a key (backupRegon) instead of putting the backup in the production region', () => {
