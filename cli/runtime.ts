@@ -1,6 +1,12 @@
 import { parseArgs } from 'node:util';
 import { ConfigValidationError } from '../config/validate';
-import { describeS3Error, errorName, FatalS3Error } from '../s3/client/errors';
+import {
+  describeS3Error,
+  errorName,
+  FatalS3Error,
+  remedyOf,
+  type S3Remedy,
+} from '../s3/client/errors';
 import { CommandFailedError, InputError, UsageError } from './errors';
 import {
   EXIT_AWS,
@@ -104,12 +110,41 @@ function isAwsError(error: unknown): boolean {
   return 'cause' in error && isAwsError(error.cause);
 }
 
+/** The flags a command has and the values it was given: what a remedy can point to. */
+export interface CommandLine {
+  readonly flags: FlagSpecs;
+  readonly values?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * What to change on the command line against an S3 error, in the flags this command has: the
+ * region flag of the bucket that answered (`--<bucket flag>-region`, else every bucket region
+ * flag, else --region), or --role-arn for credentials that may not. Empty when it has none.
+ */
+export function remedyText(remedy: S3Remedy | undefined, commandLine: CommandLine): string {
+  const has = (flag: string) => flag in commandLine.flags;
+  if (remedy?.kind === 'credentials') return has('role-arn') ? ' or use --role-arn' : '';
+  if (remedy?.kind !== 'region') return '';
+  const bucketFlag = Object.keys(commandLine.flags).find(
+    (flag) => has(`${flag}-region`) && commandLine.values?.[flag] === remedy.bucket,
+  );
+  const regionFlags =
+    bucketFlag !== undefined
+      ? [`${bucketFlag}-region`]
+      : Object.keys(commandLine.flags).filter((flag) => flag.endsWith('-region'));
+  if (regionFlags.length > 0) {
+    return `; correct or drop ${regionFlags.map((flag) => `--${flag}`).join(' / ')} (without it the region is looked up)`;
+  }
+  return has('region') ? "; pass the bucket's region with --region" : '';
+}
+
 /** One line (several for a config) on stderr for an error, and its exit code. */
 export function reportError(
   tool: string,
   error: unknown,
   output: Output,
   flagOf: Readonly<Record<string, string>> = {},
+  commandLine: CommandLine = { flags: {} },
 ): number {
   const write = (line: string) => output.stderr.write(`${tool}: ${line}\n`);
   if (error instanceof InputError && error.option !== undefined && error.option in flagOf) {
@@ -133,12 +168,16 @@ export function reportError(
     write(error.message);
     return EXIT_PROBLEM;
   }
-  if (error instanceof FatalS3Error || (isAwsError(error) && errorName(error) === 'Error')) {
+  if (error instanceof FatalS3Error) {
+    write(error.message + remedyText(error.remedy, commandLine));
+    return EXIT_AWS;
+  }
+  if (isAwsError(error) && errorName(error) === 'Error') {
     write((error as Error).message);
     return EXIT_AWS;
   }
   if (isAwsError(error)) {
-    write(describeS3Error(error));
+    write(describeS3Error(error) + remedyText(remedyOf(error), commandLine));
     return EXIT_AWS;
   }
   write(
@@ -154,20 +193,24 @@ export async function runCommand<F extends FlagSpecs>(
   output: Output = process,
   signal: AbortSignal = new AbortController().signal,
 ): Promise<number> {
+  let values: Record<string, unknown> | undefined;
   try {
     const wantsHelp = argv.includes('--help') || argv.includes('-h');
     if (command.passThrough && wantsHelp) {
       output.stdout.write(helpOf(command));
       return EXIT_OK;
     }
-    const values = command.passThrough ? {} : parseFlags(argv, { ...command.flags, ...HELP_FLAG });
+    values = command.passThrough ? {} : parseFlags(argv, { ...command.flags, ...HELP_FLAG });
     if (values.help === true) {
       output.stdout.write(helpOf(command));
       return EXIT_OK;
     }
     return await command.run(values as FlagValues<F>, { output, signal, argv });
   } catch (error) {
-    return reportError(command.name, error, output, command.flagOf);
+    return reportError(command.name, error, output, command.flagOf, {
+      flags: command.flags,
+      values,
+    });
   }
 }
 

@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { ConfigValidationError } from '../../config/validate';
 import { CommandFailedError, InputError, UsageError } from '../../cli/errors';
 import { type Command, reportError, runCommand } from '../../cli/runtime';
-import { FatalS3Error } from '../../s3/client/errors';
+import { FatalS3Error, s3RunError } from '../../s3/client/errors';
 import { forEachBounded } from '../../s3/engine/pool';
 import { captureOutput } from '../support/cli-harness';
 import { s3Error } from '../support/s3-error';
@@ -43,6 +43,50 @@ describe('the exit-code table', () => {
     });
     expect(exitOf(new FatalS3Error('NoSuchBucket: ...', undefined)).code).toBe(3);
     expect(exitOf(Object.assign(new Error('connect'), { code: 'ECONNREFUSED' })).code).toBe(3);
+  });
+
+  it("points an S3 error to the flag of the command that failed: the bucket's region flag, --role-arn", () => {
+    const redirect = Object.assign(s3Error('PermanentRedirect', 301), {
+      BucketRegion: 'eu-west-1',
+    });
+    const wrongRegion = (bucket: string) =>
+      s3RunError(redirect, { action: 's3:ListBucket', bucket }) as FatalS3Error;
+    const stderrOf = (error: unknown, flags: string[], values: Record<string, string> = {}) => {
+      const { output, chunks } = captureOutput();
+      const specs = Object.fromEntries(
+        flags.map((flag) => [flag, { type: 'string', description: flag }] as const),
+      );
+      reportError('tool', error, output, {}, { flags: specs, values });
+      return chunks.stderr;
+    };
+    const restoreFlags = [
+      'backup',
+      'target',
+      'backup-region',
+      'target-region',
+      'region',
+      'role-arn',
+    ];
+    // The restore names its own flags (not the backfill's --destination-region) ...
+    expect(stderrOf(wrongRegion('t'), restoreFlags, { backup: 'b', target: 't' })).toBe(
+      "tool: WrongRegion: bucket 't' is in eu-west-1, not in the region the request was signed for (PermanentRedirect, s3:ListBucket on s3://t); correct or drop --target-region (without it the region is looked up)\n",
+    );
+    // ... every bucket region flag it has when the bucket is none of its flags' ...
+    expect(stderrOf(wrongRegion('x'), restoreFlags)).toMatch(
+      /correct or drop --backup-region \/ --target-region \(/,
+    );
+    // ... --region where that is all it has, nothing where it has none.
+    expect(stderrOf(wrongRegion('x'), ['bucket', 'region'])).toMatch(
+      /; pass the bucket's region with --region\n$/,
+    );
+    expect(stderrOf(wrongRegion('x'), ['bucket'])).toMatch(/on s3:\/\/x\)\n$/);
+    const denied = s3RunError(s3Error('AccessDenied', 403), {
+      action: 's3:GetObject',
+      bucket: 'b',
+    });
+    expect(stderrOf(denied, restoreFlags)).toMatch(/; grant s3:GetObject or use --role-arn\n$/);
+    expect(stderrOf(denied, ['bucket'])).toMatch(/; grant s3:GetObject\n$/);
+    expect(stderrOf(s3Error('AccessDenied', 403), restoreFlags)).toMatch(/or use --role-arn\n$/);
   });
 
   it('1 for a failed external program, 70 with the stack for anything else (a bug)', () => {

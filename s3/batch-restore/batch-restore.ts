@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-s3-control';
 import { waitForBatchJob } from '../backfill/batch-replication';
 import { InputError } from '../../cli/errors';
-import { describeS3Error, FatalS3Error, isFatalForRun } from '../client/errors';
+import { s3RunError } from '../client/errors';
 import { keysAtTime, listObjectVersions } from '../listing/version-listing';
 import type { ExternalSortOptions } from '../inventory/external-sort';
 import type { InventoryLocation } from '../inventory/verify-inventory';
@@ -80,8 +80,7 @@ export interface BatchRestoreResult {
 }
 
 function fail(error: unknown, action: string, bucket: string, key?: string): never {
-  const line = describeS3Error(error, { action, bucket, key });
-  throw isFatalForRun(error) ? new FatalS3Error(line, error) : new Error(line, { cause: error });
+  throw s3RunError(error, { action, bucket, key });
 }
 
 /**

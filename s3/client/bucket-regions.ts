@@ -3,7 +3,14 @@ import https from 'node:https';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { assumedRoleCredentials, type ConnectionOptions, createS3Client } from './clients';
-import { bucketRegionOf, describeS3Error, errorName, FatalS3Error, httpStatus } from './errors';
+import {
+  bucketRegionOf,
+  describeS3Error,
+  errorName,
+  FatalS3Error,
+  httpStatus,
+  remedyOf,
+} from './errors';
 import { DEFAULT_RETRY_POLICY, withRetries } from './retry';
 
 /**
@@ -179,7 +186,8 @@ export class RegionalS3Clients implements BucketClients {
         );
       }
       if (status === 403) return { bucket, region: fallback, source: 'default' };
-      throw new FatalS3Error(describeS3Error(error, { action: 's3:ListBucket', bucket }), error);
+      const operation = { action: 's3:ListBucket', bucket };
+      throw new FatalS3Error(describeS3Error(error, operation), error, remedyOf(error, bucket));
     }
   }
 

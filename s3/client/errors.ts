@@ -65,6 +65,26 @@ const WRONG_REGION = new Set([
   'IllegalLocationConstraintException',
 ]);
 
+const isWrongRegion = (error: unknown) =>
+  WRONG_REGION.has(errorName(error)) || httpStatus(error) === 301;
+
+/**
+ * What the user can change on the command line against a run-ending error: the region of
+ * `bucket` (all buckets' when unknown), or the credentials. The CLI names the flag that the
+ * command which failed has for it (cli/runtime.ts).
+ */
+export type S3Remedy =
+  { readonly kind: 'region'; readonly bucket?: string } | { readonly kind: 'credentials' };
+
+/** The remedy of an S3 error on `bucket`, where the command line can bring one. */
+export function remedyOf(error: unknown, bucket?: string): S3Remedy | undefined {
+  if (isWrongRegion(error)) return { kind: 'region', bucket };
+  const name = errorName(error);
+  return name === 'AccessDenied' || name === 'AllAccessDisabled'
+    ? { kind: 'credentials' }
+    : undefined;
+}
+
 /** Errors that no retry can fix and that would fail every other object too. */
 export function isFatalForRun(error: unknown): boolean {
   const name = errorName(error);
@@ -92,12 +112,13 @@ export function describeS3Error(error: unknown, operation?: S3Operation): string
   if (name === 'NoSuchBucket') {
     return `NoSuchBucket: bucket '${operation?.bucket ?? '?'}' does not exist (${where})`;
   }
+  // The command-line remedy (a flag of the command that failed) is the CLI's to add: remedyOf.
   if (name === 'AccessDenied' || name === 'AllAccessDisabled') {
-    return `AccessDenied: the credentials are not allowed ${where}; grant ${operation?.action ?? 'the action'} or use --role-arn`;
+    return `AccessDenied: the credentials are not allowed ${where}; grant ${operation?.action ?? 'the action'}`;
   }
-  if (WRONG_REGION.has(name) || status === 301) {
+  if (isWrongRegion(error)) {
     const region = bucketRegionOf(error);
-    return `WrongRegion: bucket '${operation?.bucket ?? '?'}' is in ${region ?? 'another region'}, not in the region the request was signed for; correct or drop the bucket's --source-region / --destination-region / --backup-region / --target-region (without one the region is looked up) (${name}, ${where})`;
+    return `WrongRegion: bucket '${operation?.bucket ?? '?'}' is in ${region ?? 'another region'}, not in the region the request was signed for (${name}, ${where})`;
   }
   if (name === 'InvalidAccessKeyId' || name === 'SignatureDoesNotMatch') {
     return `${name}: the AWS credentials were rejected (${where}); check AWS_PROFILE / AWS_ACCESS_KEY_ID`;
@@ -114,8 +135,24 @@ export function describeS3Error(error: unknown, operation?: S3Operation): string
 
 /** A run-ending error, already described in one line for the user. */
 export class FatalS3Error extends Error {
-  constructor(message: string, cause: unknown) {
+  constructor(
+    message: string,
+    cause: unknown,
+    /** The flag the CLI may point to; none where the message already says what to do. */
+    readonly remedy?: S3Remedy,
+  ) {
     super(message, { cause });
     this.name = 'FatalS3Error';
   }
+}
+
+/**
+ * An S3 error of a request described in one line: a FatalS3Error (with its remedy) when it ends
+ * the run, a plain Error for the one object or page otherwise.
+ */
+export function s3RunError(error: unknown, operation: S3Operation): Error {
+  const line = describeS3Error(error, operation);
+  return isFatalForRun(error)
+    ? new FatalS3Error(line, error, remedyOf(error, operation.bucket))
+    : new Error(line, { cause: error });
 }

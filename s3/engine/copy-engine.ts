@@ -15,6 +15,7 @@ import {
   isAclNotSupported,
   isFatalForRun,
   isPreconditionFailed,
+  remedyOf,
 } from '../client/errors';
 import { forEachBounded } from './pool';
 import { AdaptiveRateLimiter } from '../client/rate-limiter';
@@ -196,7 +197,14 @@ export class CopyEngine {
         this.fatal ??=
           error instanceof FatalS3Error
             ? error
-            : new FatalS3Error(this.fatalLine(error, task), error);
+            : new FatalS3Error(
+                this.fatalLine(error, task),
+                error,
+                // Its AccessDenied line names the permissions; a region is the destination's.
+                errorName(error) === 'AccessDenied'
+                  ? undefined
+                  : remedyOf(error, task.destinationBucket),
+              );
       }
       this.stats.recordFailure({
         key: task.sourceKey,

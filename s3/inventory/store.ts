@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { InputError } from '../../cli/errors';
-import { describeS3Error, FatalS3Error, isFatalForRun } from '../client/errors';
+import { s3RunError } from '../client/errors';
 
 /** Random access to one file, as the Parquet reader wants it (hyparquet's AsyncBuffer). */
 export interface RandomAccessFile {
@@ -44,8 +44,7 @@ export class S3ReportStore implements ReportStore {
   }
 
   private fail(error: unknown, action: string, key?: string): never {
-    const line = describeS3Error(error, { action, bucket: this.bucket, key });
-    throw isFatalForRun(error) ? new FatalS3Error(line, error) : new Error(line, { cause: error });
+    throw s3RunError(error, { action, bucket: this.bucket, key });
   }
 
   async listFolders(prefix: string): Promise<string[]> {

@@ -1,5 +1,5 @@
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { describeS3Error, FatalS3Error, isFatalForRun } from '../client/errors';
+import { s3RunError } from '../client/errors';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, withRetries } from '../client/retry';
 import { compareUtf8 } from './utf8-order';
 
@@ -53,10 +53,7 @@ export async function* listObjects(
       options.retryPolicy ?? DEFAULT_RETRY_POLICY,
       options.onRetry,
     ).catch((error: unknown) => {
-      const line = describeS3Error(error, { action: 's3:ListBucket', bucket: options.bucket });
-      throw isFatalForRun(error)
-        ? new FatalS3Error(line, error)
-        : new Error(line, { cause: error });
+      throw s3RunError(error, { action: 's3:ListBucket', bucket: options.bucket });
     });
     for (const object of page.Contents ?? []) {
       const key = object.Key ?? '';

@@ -5,7 +5,7 @@ import {
   type ObjectVersion,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { describeS3Error, FatalS3Error, isFatalForRun } from '../client/errors';
+import { s3RunError } from '../client/errors';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, withRetries } from '../client/retry';
 import { compareUtf8 } from './utf8-order';
 
@@ -167,13 +167,7 @@ export async function* listObjectVersions(
       options.retryPolicy ?? DEFAULT_RETRY_POLICY,
       options.onRetry,
     ).catch((error: unknown) => {
-      const line = describeS3Error(error, {
-        action: 's3:ListBucketVersions',
-        bucket: options.bucket,
-      });
-      throw isFatalForRun(error)
-        ? new FatalS3Error(line, error)
-        : new Error(line, { cause: error });
+      throw s3RunError(error, { action: 's3:ListBucketVersions', bucket: options.bucket });
     });
     for (const entry of mergePage(page.Versions ?? [], page.DeleteMarkers ?? [], order)) {
       // S3 lists keys after KeyMarker alone; RGW also lists the marker key itself. A resumed run
