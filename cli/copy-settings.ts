@@ -27,10 +27,7 @@ import type { Output } from './runtime';
 export const DEFAULT_COPY_CONCURRENCY = 128;
 const DEFAULT_PART_SIZE_BYTES = 512 * 1024 ** 2;
 
-export interface CopyFlagValues {
-  readonly region?: string;
-  readonly 'endpoint-url'?: string;
-  readonly 'role-arn'?: string;
+export interface CopyFlagValues extends ConnectionFlagValues {
   readonly concurrency?: string;
   readonly 'multipart-threshold'?: string;
   readonly 'part-size'?: string;
@@ -78,19 +75,7 @@ export function parseCopySettings(
   if (multipartThresholdBytes > MAX_SINGLE_COPY_BYTES) {
     throw new UsageError('--multipart-threshold cannot exceed 5GiB, the CopyObject limit');
   }
-  const endpointUrl = urlFlag(values['endpoint-url'], 'endpoint-url');
-  const client = new RegionalS3Clients({
-    region: regionFlag(values.region, 'region'),
-    bucketRegions: Object.fromEntries(
-      Object.entries(bucketRegions).map(([bucket, [flag, value]]) => [
-        bucket,
-        regionFlag(value, flag),
-      ]),
-    ),
-    endpointUrl,
-    roleArn: roleArnFlag(values['role-arn'], 'role-arn'),
-    maxSockets: concurrency + 8,
-  });
+  const { client, endpointUrl } = regionalClients(values, bucketRegions, concurrency + 8);
   return {
     client,
     concurrency,
@@ -104,6 +89,38 @@ export function parseCopySettings(
   };
 }
 
+/** The connection flags of every S3 tool. */
+export interface ConnectionFlagValues {
+  readonly region?: string;
+  readonly 'endpoint-url'?: string;
+  readonly 'role-arn'?: string;
+}
+
+/**
+ * The clients of a tool's buckets: --endpoint-url, --region, each bucket's region flag
+ * (`bucketRegions`, as for parseCopySettings) and --role-arn, checked in that order.
+ */
+export function regionalClients(
+  values: ConnectionFlagValues,
+  bucketRegions: Readonly<Record<string, readonly [flag: string, value: string | undefined]>>,
+  maxSockets: number,
+): { readonly client: RegionalS3Clients; readonly endpointUrl: string | undefined } {
+  const endpointUrl = urlFlag(values['endpoint-url'], 'endpoint-url');
+  const client = new RegionalS3Clients({
+    region: regionFlag(values.region, 'region'),
+    bucketRegions: Object.fromEntries(
+      Object.entries(bucketRegions).map(([bucket, [flag, value]]) => [
+        bucket,
+        regionFlag(value, flag),
+      ]),
+    ),
+    endpointUrl,
+    roleArn: roleArnFlag(values['role-arn'], 'role-arn'),
+    maxSockets,
+  });
+  return { client, endpointUrl };
+}
+
 /** The two buckets of a tool, as its flags name them (`--source`, `--destination`, ...). */
 export interface BucketPair {
   readonly first: string;
@@ -112,16 +129,19 @@ export interface BucketPair {
   readonly regions: Readonly<Record<string, readonly [flag: string, value: string | undefined]>>;
 }
 
-/** Two bucket flags that must name different buckets (`why`), with their region flags. */
+/**
+ * Two bucket flags with their region flags; with `why`, they must name different buckets (a
+ * copy), without it they may name one (a comparison).
+ */
 export function bucketPairFlags(
   values: Readonly<Record<string, unknown>>,
   [firstFlag, secondFlag]: readonly [string, string],
-  why: string,
+  why?: string,
 ): BucketPair {
   const flagValue = (flag: string) => values[flag] as string | undefined;
   const first = bucketFlag(flagValue(firstFlag), firstFlag);
   const second = bucketFlag(flagValue(secondFlag), secondFlag);
-  if (first === second) {
+  if (why !== undefined && first === second) {
     throw new UsageError(
       `--${firstFlag} and --${secondFlag} are the same bucket (${first}); ${why}`,
     );
@@ -132,6 +152,18 @@ export function bucketPairFlags(
     second,
     regions: { [first]: regionOf(firstFlag), [second]: regionOf(secondFlag) },
   };
+}
+
+/** The copy settings of the flags, with both buckets of the pair located (locateBucketPair). */
+export async function pairCopySettings(
+  tool: string,
+  values: CopyFlagValues & { readonly json: boolean },
+  pair: BucketPair,
+  output: Output,
+): Promise<CopySettings> {
+  const copy = parseCopySettings(values, pair.regions);
+  await locateBucketPair(tool, copy.client, pair, output, values.json);
+  return copy;
 }
 
 /** Looks up the buckets' regions (unless given) and says on stderr where each is addressed. */

@@ -23,8 +23,8 @@ import { UsageError } from './errors';
 import { EXIT_OK, EXIT_PROBLEM } from './exit-codes';
 import { CONNECTION_FLAGS, maxKeysFlag } from './flags';
 import { formatBytes, formatCount } from './format';
-import { AWS_ENV, CONFIG_ENV } from './help';
-import type { Command } from './runtime';
+import { AWS_ENV, CONFIG_ENV, type FlagSpecs } from './help';
+import { type Command, type Output, runCommand } from './runtime';
 
 /** `npm run verify -- --inventory`: the flags of the S3 Inventory comparison. */
 const FLAGS = {
@@ -230,3 +230,20 @@ export const inventoryVerifyCommand: Command<typeof FLAGS> = {
     return report.ok ? EXIT_OK : EXIT_PROBLEM;
   },
 };
+
+/**
+ * The command of a verify's arguments: `listing` (the command of scripts/verify.ts), or with
+ * `--inventory` the comparison of S3 Inventory reports, with flags of its own.
+ */
+export function verifyModeCommand(
+  argv: readonly string[],
+  listing: Command<FlagSpecs>,
+): Command<FlagSpecs> {
+  return argv.includes('--inventory') ? inventoryVerifyCommand : listing;
+}
+
+/** `(argv, output, signal) => exit code` of `npm run verify`, either mode: what tests call. */
+export function verifyModeMain(listing: Command<FlagSpecs>) {
+  return (argv: readonly string[], output?: Output, signal?: AbortSignal) =>
+    runCommand(verifyModeCommand(argv, listing), argv, output, signal);
+}

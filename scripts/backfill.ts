@@ -2,8 +2,8 @@
 // S3 Batch Replication job (--engine batch, cli/batch-engine.ts).
 import { choiceFlag } from '../cli/args';
 import { runBatchEngine } from '../cli/batch-engine';
-import { bucketPairFlags, locateBucketPair, parseCopySettings } from '../cli/copy-settings';
-import { EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEM } from '../cli/exit-codes';
+import { backfillRunOptions, finishRun } from '../cli/copy-run';
+import { bucketPairFlags, pairCopySettings } from '../cli/copy-settings';
 import { BACKFILL_FLAGS, BATCH_FLAGS, CONNECTION_FLAGS, copyFlags } from '../cli/flags';
 import { AWS_ENV, STATE_DIR_ENV } from '../cli/help';
 import { withProgress } from '../cli/progress';
@@ -35,34 +35,18 @@ export const backfillCommand: Command<typeof FLAGS> = {
       ['source', 'destination'],
       'the backfill only copies to another bucket',
     );
-    const [source, destination] = [pair.first, pair.second];
     if (choiceFlag(values.engine, 'engine', ['local', 'batch']) === 'batch') {
-      return runBatchEngine(values, source, output);
+      return runBatchEngine(values, pair.first, output);
     }
-    const copy = parseCopySettings(values, pair.regions);
-    await locateBucketPair('backfill', copy.client, pair, output, values.json);
+    const copy = await pairCopySettings('backfill', values, pair, output);
     const result = await withProgress(values.json || values['dry-run'], (stats) =>
-      backfill({
-        ...copy,
-        sourceBucket: source,
-        destinationBucket: destination,
-        prefix: values.prefix,
-        listDestination: !values['if-none-match-only'],
-        dryRun: values['dry-run'],
-        restart: values.restart,
-        signal,
-        stats,
-        onWouldCopy: values.json
-          ? undefined
-          : (object) => output.stdout.write(`would copy ${object.key} (${object.size} bytes)\n`),
-      }),
+      backfill({ ...copy, ...backfillRunOptions(values, pair, output), signal, stats }),
     );
-    const summary = backfillSummary(source, destination, values.prefix, result);
-    output.stdout.write(
-      values.json ? `${JSON.stringify(summary)}\n` : backfillSummaryText(summary),
-    );
-    if (result.interrupted || signal.aborted) return EXIT_INTERRUPTED;
-    return result.stats.objectsFailed > 0 ? EXIT_PROBLEM : EXIT_OK;
+    const summary = backfillSummary(pair.first, pair.second, values.prefix, result);
+    return finishRun(output, values.json, summary, backfillSummaryText, {
+      interrupted: result.interrupted || signal.aborted,
+      ok: result.stats.objectsFailed === 0,
+    });
   },
 };
 

@@ -1,6 +1,7 @@
 // `npm run check-deployment`: proves the backup's guarantees on the live accounts after a deploy,
 // a pass/fail report of named probes (deployment-check/run.ts).
-import { positiveIntegerFlag, roleArnFlag } from '../cli/args';
+import { positiveIntegerFlag } from '../cli/args';
+import { checkSessionOptions } from '../cli/check-deployment';
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEM } from '../cli/exit-codes';
 import { CHECK_DEPLOYMENT_FLAGS } from '../cli/flags';
 import { CONFIG_ENV } from '../cli/help';
@@ -10,7 +11,6 @@ import { reportJson, reportText, summaryOf } from '../deployment-check/report';
 import { runCheck } from '../deployment-check/run';
 import { createCheckSession } from '../deployment-check/session';
 import { synthesizedStacks } from '../deployment-check/synthesized';
-import { roleArn } from '../policies/arns';
 
 const command: Command<typeof CHECK_DEPLOYMENT_FLAGS> = {
   name: 'check-deployment',
@@ -30,20 +30,7 @@ const command: Command<typeof CHECK_DEPLOYMENT_FLAGS> = {
   async run(values, { output, signal }) {
     const config = loadConfig();
     const stacks = await synthesizedStacks(config, values['synth-dir']);
-    const withBackup =
-      values['backup-profile'] !== undefined || values['backup-role-arn'] !== undefined;
-    const session = createCheckSession({
-      primary: { profile: values.profile, roleArn: roleArnFlag(values['role-arn'], 'role-arn') },
-      backup: withBackup
-        ? {
-            profile: values['backup-profile'],
-            roleArn: roleArnFlag(values['backup-role-arn'], 'backup-role-arn'),
-          }
-        : undefined,
-      backfillRoleArn: roleArn(config, 'backfill'),
-      restoreRoleArn: roleArn(config, 'restore'),
-      stsRegion: config.sourceBuckets[0].region,
-    });
+    const session = createCheckSession(checkSessionOptions(values, config));
     const report = await runCheck({
       config,
       session,

@@ -1,15 +1,12 @@
 // `npm run restore`: a backup bucket as it was at a point in time, into a target (s3/restore/).
-import { instantFlag, positiveIntegerFlag } from '../cli/args';
-import { bucketPairFlags, locateBucketPair, parseCopySettings } from '../cli/copy-settings';
-import { EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEM } from '../cli/exit-codes';
+import { finishRun, restoreRunOptions, restoreRunText } from '../cli/copy-run';
+import { bucketPairFlags, pairCopySettings } from '../cli/copy-settings';
 import { CONNECTION_FLAGS, copyFlags, maxKeysFlag, RESTORE_FLAGS } from '../cli/flags';
 import { AWS_ENV, CONFIG_ENV, STATE_DIR_ENV } from '../cli/help';
 import { withProgress } from '../cli/progress';
 import { RESTORE_ENGINE_FLAG, restoreEngineCommand, restoreEngineMain } from '../cli/restore-batch';
 import { type Command, runMain } from '../cli/runtime';
-import { restoreSummaryText } from '../cli/summary';
-import { loadConfig } from '../config';
-import { restore, restoreTargetProblem } from '../s3/restore/restore';
+import { restore } from '../s3/restore/restore';
 import { restoreSummary } from '../s3/restore/summary';
 
 const FLAGS = {
@@ -36,42 +33,16 @@ export const restoreCommand: Command<typeof FLAGS> = {
       ['backup', 'target'],
       'a restore never writes to the backup: restore into another bucket',
     );
-    const [backup, target] = [pair.first, pair.second];
-    const targetProblem = restoreTargetProblem(loadConfig(), target, values['into-production']);
-    if (targetProblem !== undefined) throw targetProblem;
-    const asOf = instantFlag(values['as-of'], 'as-of');
-    const copy = parseCopySettings(values, pair.regions);
-    await locateBucketPair('restore', copy.client, pair, output, values.json);
+    const options = restoreRunOptions(values, pair, output);
+    const copy = await pairCopySettings('restore', values, pair, output);
     const result = await withProgress(values.json || values['dry-run'], (stats) =>
-      restore({
-        ...copy,
-        backupBucket: backup,
-        targetBucket: target,
-        asOf,
-        prefix: values.prefix,
-        pageSize: positiveIntegerFlag(values['page-size'], 'page-size', 1000),
-        maxKeysReported: positiveIntegerFlag(values['max-keys'], 'max-keys', 100),
-        overwriteDiffering: values['into-production'],
-        dryRun: values['dry-run'],
-        check: values.verify,
-        restart: values.restart,
-        signal,
-        stats,
-        onPlanned:
-          values.json || !values['dry-run']
-            ? undefined
-            : (key, action, size) =>
-                output.stdout.write(`would ${action} ${JSON.stringify(key)} (${size} bytes)\n`),
-      }),
+      restore({ ...copy, ...options, signal, stats }),
     );
-    const summary = restoreSummary(backup, target, values.prefix, asOf, result);
-    output.stdout.write(
-      values.json
-        ? `${JSON.stringify(summary)}\n`
-        : restoreSummaryText(summary, '--into-production'),
-    );
-    if (result.interrupted || signal.aborted) return EXIT_INTERRUPTED;
-    return result.dryRun || summary.complete ? EXIT_OK : EXIT_PROBLEM;
+    const summary = restoreSummary(pair.first, pair.second, values.prefix, options.asOf, result);
+    return finishRun(output, values.json, summary, restoreRunText, {
+      interrupted: result.interrupted || signal.aborted,
+      ok: result.dryRun !== undefined || summary.complete,
+    });
   },
 };
 

@@ -1,16 +1,12 @@
 // `npm run verify`: does the backup bucket hold every source object? (s3/backfill/verify.ts)
-import { bucketFlag, positiveIntegerFlag, regionFlag, roleArnFlag, urlFlag } from '../cli/args';
-import { EXIT_OK, EXIT_PROBLEM } from '../cli/exit-codes';
+import { positiveIntegerFlag } from '../cli/args';
+import { finishRun } from '../cli/copy-run';
+import { bucketPairFlags, locateBucketPair, regionalClients } from '../cli/copy-settings';
 import { CONNECTION_FLAGS, maxKeysFlag, SOURCE_DESTINATION_FLAGS } from '../cli/flags';
-import { inventoryVerifyCommand } from '../cli/inventory-verify';
+import { verifyModeCommand, verifyModeMain } from '../cli/inventory-verify';
 import { AWS_ENV } from '../cli/help';
-import { type Command, type Output, runCommand, runMain } from '../cli/runtime';
+import { type Command, runMain } from '../cli/runtime';
 import { verifyReportText } from '../cli/summary';
-import {
-  describeBucketRegions,
-  locateBuckets,
-  RegionalS3Clients,
-} from '../s3/client/bucket-regions';
 import { verify } from '../s3/backfill/verify';
 
 const FLAGS = {
@@ -35,42 +31,23 @@ export const verifyCommand: Command<typeof FLAGS> = {
   problem: 'the destination lacks source objects or holds them with another size',
   flagOf: { destinationBucket: 'destination' },
   async run(values, { output }) {
-    const source = bucketFlag(values.source, 'source');
-    const destination = bucketFlag(values.destination, 'destination');
-    const client = new RegionalS3Clients({
-      region: regionFlag(values.region, 'region'),
-      bucketRegions: {
-        [source]: regionFlag(values['source-region'], 'source-region'),
-        [destination]: regionFlag(values['destination-region'], 'destination-region'),
-      },
-      endpointUrl: urlFlag(values['endpoint-url'], 'endpoint-url'),
-      roleArn: roleArnFlag(values['role-arn'], 'role-arn'),
-      maxSockets: 4,
-    });
-    await locateBuckets(client, [source, destination]);
-    if (!values.json) output.stderr.write(describeBucketRegions('verify', client.regions()));
+    // Comparing a bucket with itself is allowed: the pair needs no reason to differ.
+    const pair = bucketPairFlags(values, ['source', 'destination']);
+    const { client } = regionalClients(values, pair.regions, 4);
+    await locateBucketPair('verify', client, pair, output, values.json);
+    const [sourceBucket, destinationBucket, prefix] = [pair.first, pair.second, values.prefix];
     const report = await verify({
       client,
-      sourceBucket: source,
-      destinationBucket: destination,
-      prefix: values.prefix,
+      sourceBucket,
+      destinationBucket,
+      prefix,
       maxKeysReported: positiveIntegerFlag(values['max-keys'], 'max-keys', 1000),
     });
-    output.stdout.write(
-      values.json
-        ? `${JSON.stringify({ sourceBucket: source, destinationBucket: destination, prefix: values.prefix, ...report })}\n`
-        : verifyReportText(source, destination, values.prefix, report),
-    );
-    return report.ok ? EXIT_OK : EXIT_PROBLEM;
+    const summary = { sourceBucket, destinationBucket, prefix, ...report };
+    const text = () => verifyReportText(sourceBucket, destinationBucket, prefix, report);
+    return finishRun(output, values.json, summary, text, { interrupted: false, ok: report.ok });
   },
 };
 
-/** `--inventory` switches to the comparison of S3 Inventory reports, with flags of its own. */
-export const main = (argv: readonly string[], output?: Output, signal?: AbortSignal) =>
-  argv.includes('--inventory')
-    ? runCommand(inventoryVerifyCommand, argv, output, signal)
-    : runCommand(verifyCommand, argv, output, signal);
-if (require.main === module) {
-  if (process.argv.includes('--inventory')) runMain(inventoryVerifyCommand);
-  else runMain(verifyCommand);
-}
+export const main = verifyModeMain(verifyCommand);
+if (require.main === module) runMain(verifyModeCommand(process.argv, verifyCommand));
