@@ -16,8 +16,9 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!hyparquet)'],
   setupFilesAfterEnv: ['<rootDir>/__tests__/setup.ts'],
   // Cheap: the local S3 server starts only when an S3 integration test asks for it, and the
-  // teardown stops it only if this run started it (__tests__/support/s3-server.ts).
-  globalSetup: '<rootDir>/__tests__/support/s3-global-setup.ts',
-  globalTeardown: '<rootDir>/__tests__/support/s3-global-teardown.ts',
+  // teardown stops it only if this run started it (__tests__/support/s3-server.ts); offline
+  // plans shared between test files live for the run (__tests__/support/shared-plans.ts).
+  globalSetup: '<rootDir>/__tests__/support/global-setup.ts',
+  globalTeardown: '<rootDir>/__tests__/support/global-teardown.ts',
   testTimeout: 120000,
 };

@@ -19,7 +19,8 @@ import {
 
 // The guard on REAL plans: the example stacks planned offline, and weakened copies of the backup
 // stack planned against a state holding the deployed example (see real-plans.ts). Each plan is
-// made once for the whole file; the guard itself runs in-process.
+// made once for the whole file, weakenings that edit disjoint resources in one plan; the guard
+// itself runs in-process.
 
 const guard = (plan: PlanJson, floor: Floor = BUILT_IN_FLOOR): Promise<GuardResult> =>
   guardPlan(plan as unknown as TerraformPlan, GUARDED_CONFIG, floor);
@@ -128,6 +129,36 @@ describe('npm run guard on real Terraform plans', () => {
       expect(result.summary).toMatch(new RegExp(`^REFUSED: ${found.length} reasons?\\.`));
     },
   );
+
+  it('plans weakenings together only where each changes exactly the resources it edits', () => {
+    // What makes a weakening's own plan (its resources' entries of the joint plan, the rest
+    // from the unchanged plan) the plan Terraform makes of it alone: nothing else moved.
+    const before = new Map(
+      (plans.unchangedAgainstState.resource_changes ?? []).map((c) => [c.address, c.change]),
+    );
+    expect(plans.joint.flatMap((j) => j.names).sort()).toEqual(Object.keys(expected).sort());
+    expect(plans.joint.some((j) => j.names.length > 1)).toBe(true);
+    for (const { names, plan, touched } of plans.joint) {
+      const edited = names.flatMap((name) => touched[name] ?? []);
+      expect(new Set(edited).size).toBe(edited.length);
+      // A resource the state does not hold leaves the plan with its configuration.
+      const after = new Map((plan.resource_changes ?? []).map((c) => [c.address, c.change]));
+      const moved = [...new Set([...before.keys(), ...after.keys()])].filter(
+        (address) => JSON.stringify(after.get(address)) !== JSON.stringify(before.get(address)),
+      );
+      expect(moved.sort()).toEqual([...edited].sort());
+      for (const name of names) expect(touched[name]?.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('refuses each joint plan, naming every reason of each weakening in it and nothing else', async () => {
+    for (const { names, plan } of plans.joint) {
+      const patterns = names.flatMap((name) => expected[name]);
+      const found = lines(await guard(plan));
+      for (const pattern of patterns) expect(found).toContainEqual(expect.stringMatching(pattern));
+      for (const line of found) expect(patterns.some((p) => p.test(line))).toBe(true);
+    }
+  });
 
   it('plans the removed bucket as a destroy although the stack declares prevent_destroy', () => {
     // Terraform forgets prevent_destroy with the block: the guard is what stops this plan.
@@ -285,7 +316,7 @@ describe('npm run guard on real Terraform plans', () => {
     });
 
     it('exits 2 for a file that is not a plan, naming what it is', async () => {
-      const binary = join(workspace.root, 'plans', `${BACKUP_STACK}.tfplan`);
+      const binary = join(workspace.root, 'unchanged.tfplan');
       const cases: Array<[string, RegExp]> = [
         [binary, /is a binary plan file: give the JSON of a saved plan/],
         [

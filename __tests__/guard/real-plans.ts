@@ -4,14 +4,16 @@ import { App } from 'cdktf';
 import { BastionConfig, exampleConfig } from '../../config';
 import { validateConfig } from '../../config/validate';
 import { buildApp } from '../../stacks/app';
-import { planOffline } from '../../terraform/plan-offline';
 import { PlanJson, TerraformStackDir, TerraformWorkspace } from '../../terraform/workspace';
+import { planOfflineShared } from '../support/shared-plans';
 
 /**
  * Real plans for the guard's tests: the example stacks planned offline (as `npm run plan:offline`
  * does), and deliberately weakened copies of the backup stack's cdk.tf.json planned against a
  * state that holds the unchanged deployment (crafted from the unchanged plan's values, planned
- * with -refresh=false: nothing can reach AWS). Every plan is made once per test run.
+ * with -refresh=false: nothing can reach AWS). Every plan is made once per test run, and the
+ * weakenings that edit disjoint resources share one plan (see groupWeakenings): a plan and its
+ * `show -json` cost about ten seconds of CPU each.
  */
 
 export const BACKUP_STACK = 'backup-us-west-2';
@@ -176,11 +178,105 @@ interface PlannedValues {
   };
 }
 
+/**
+ * The resources a weakening edits or removes, as addresses: what it changes in the plan and
+ * nothing else (checked by the guard's tests on the real plan).
+ */
+function touchedBy(original: StackJson, weakened: StackJson): string[] {
+  return Object.entries(original.resource).flatMap(([type, byName]) =>
+    Object.entries(byName)
+      .filter(([name, r]) => JSON.stringify(weakened.resource[type]?.[name]) !== JSON.stringify(r))
+      .map(([name]) => `${type}.${name}`),
+  );
+}
+
+/**
+ * Whether a resource among `from` reads an attribute of one among `to`: `type.name.attribute` in
+ * an expression (a depends_on entry names the resource alone, without an attribute).
+ */
+function reads(stack: StackJson, from: readonly string[], to: readonly string[]): boolean {
+  return from.some((address) => {
+    const [type, name] = address.split('.');
+    const text = JSON.stringify(stack.resource[type]?.[name] ?? {});
+    return to.some((target) => text.includes(`${target}.`));
+  });
+}
+
+/**
+ * Groups the weakenings into plans: weakenings that edit disjoint resources, none of which reads
+ * an attribute of another's, are planned together. Terraform plans a resource from its own
+ * configuration, its state and the attributes it reads, so each one's changes in the joint plan
+ * are the changes it would get alone (depends_on orders the apply, it changes no planned value).
+ * Removing a bucket removes the settings other weakenings edit: it gets a plan of its own.
+ */
+function groupWeakenings(
+  original: StackJson,
+  touched: Readonly<Record<WeakeningName, readonly string[]>>,
+): WeakeningName[][] {
+  const groups: WeakeningName[][] = [];
+  for (const name of Object.keys(WEAKENINGS) as WeakeningName[]) {
+    const fits = (group: WeakeningName[]) =>
+      group.every((other) => {
+        const [mine, theirs] = [touched[name], touched[other]];
+        return (
+          !mine.some((a) => theirs.includes(a)) &&
+          !reads(original, mine, theirs) &&
+          !reads(original, theirs, mine)
+        );
+      });
+    const group = groups.find(fits);
+    if (group) group.push(name);
+    else groups.push([name]);
+  }
+  return groups;
+}
+
+interface AddressedEntries {
+  resource_changes?: Array<{ address: string }>;
+  planned_values?: { root_module?: { resources?: Array<{ address: string }> } };
+  configuration?: { root_module?: { resources?: Array<{ address: string }> } };
+}
+
+/**
+ * The plan of one weakening of a joint plan: the unchanged plan with the entries of the
+ * resources it touches (changes, planned values, configuration) taken from the joint plan.
+ * Every entry is Terraform's own; the outputs stay those of the unchanged plan.
+ */
+function isolate(unchanged: PlanJson, joint: PlanJson, addresses: readonly string[]): PlanJson {
+  const base = structuredClone(unchanged) as unknown as AddressedEntries;
+  const from = joint as unknown as AddressedEntries;
+  const swap = <T extends { address: string }>(entries: T[] = [], source: T[] = []): T[] => [
+    ...entries.flatMap((entry) => {
+      if (!addresses.includes(entry.address)) return [entry];
+      return source.filter((s) => s.address === entry.address);
+    }),
+    ...source.filter(
+      (s) => addresses.includes(s.address) && !entries.some((e) => e.address === s.address),
+    ),
+  ];
+  base.resource_changes = swap(base.resource_changes, from.resource_changes);
+  for (const key of ['planned_values', 'configuration'] as const) {
+    const module = base[key]?.root_module;
+    if (module) module.resources = swap(module.resources, from[key]?.root_module?.resources);
+  }
+  return base as unknown as PlanJson;
+}
+
+/** Weakenings planned together in one real plan, with the resources each one touches. */
+export interface JointPlan {
+  readonly names: readonly WeakeningName[];
+  readonly plan: PlanJson;
+  readonly touched: Readonly<Partial<Record<WeakeningName, readonly string[]>>>;
+}
+
 export interface RealPlans {
   readonly fresh: Readonly<Record<string, PlanJson>>;
   readonly unchangedAgainstState: PlanJson;
   /** Addresses of the resources the crafted state holds. */
   readonly stateAddresses: readonly string[];
+  /** The real plans of the weakenings, several to a plan where they edit disjoint resources. */
+  readonly joint: readonly JointPlan[];
+  /** One plan per weakening: its joint plan alone, else isolated from it (see isolate). */
   readonly weakened: Readonly<Record<WeakeningName, PlanJson>>;
   readonly seconds: number;
 }
@@ -207,7 +303,7 @@ async function planAgainst(
   return JSON.parse(shown.stdout) as PlanJson;
 }
 
-/** Plans the example and every weakening once; the caller disposes of the workspace. */
+/** Plans the example and the weakenings once; the caller disposes of the workspace. */
 export async function makeRealPlans(workspace: TerraformWorkspace): Promise<RealPlans> {
   const started = Date.now();
   const outdir = join(workspace.root, 'synth');
@@ -215,12 +311,25 @@ export async function makeRealPlans(workspace: TerraformWorkspace): Promise<Real
   buildApp(app, validateConfig(GUARDED_CONFIG));
   app.synth();
   const fresh = Object.fromEntries(
-    (await planOffline(outdir, workspace)).map((r) => [r.stack, r.plan]),
+    (await planOfflineShared(outdir, workspace)).map((r) => [r.stack, r.plan]),
   );
   const file = join(outdir, 'stacks', BACKUP_STACK, 'cdk.tf.json');
   const original = readFileSync(file, 'utf8');
-  const alias = (JSON.parse(original) as StackJson).provider.aws[0].alias ?? '';
+  const parsed = JSON.parse(original) as StackJson;
+  const alias = parsed.provider.aws[0].alias ?? '';
   const state = stateFromPlan(fresh[BACKUP_STACK], alias);
+  const weakenedJson = (names: readonly WeakeningName[]): StackJson => {
+    const config = JSON.parse(original) as StackJson;
+    for (const name of names) WEAKENINGS[name](config);
+    return config;
+  };
+  const touched = Object.fromEntries(
+    (Object.keys(WEAKENINGS) as WeakeningName[]).map((name) => [
+      name,
+      touchedBy(parsed, weakenedJson([name])),
+    ]),
+  ) as Record<WeakeningName, string[]>;
+  const groups = groupWeakenings(parsed, touched);
   // Two directories, each initialised once and re-planned per variant (init is a third of a
   // plan's time), planning side by side: terraform is one process per plan.
   const dirs: TerraformStackDir[] = [];
@@ -231,14 +340,8 @@ export async function makeRealPlans(workspace: TerraformWorkspace): Promise<Real
     dirs.push(stack);
   }
   const variants: Array<[string, StackJson]> = [
-    ['unchanged', JSON.parse(original) as StackJson],
-    ...(Object.entries(WEAKENINGS) as [WeakeningName, Weakening][]).map(
-      ([name, weaken]): [string, StackJson] => {
-        const config = JSON.parse(original) as StackJson;
-        weaken(config);
-        return [name, config];
-      },
-    ),
+    ['unchanged', parsed],
+    ...groups.map((names): [string, StackJson] => [names.join('+'), weakenedJson(names)]),
   ];
   const planned = new Map<string, PlanJson>();
   await Promise.all(
@@ -249,8 +352,18 @@ export async function makeRealPlans(workspace: TerraformWorkspace): Promise<Real
     }),
   );
   const unchangedAgainstState = planned.get('unchanged') as PlanJson;
+  const joint = groups.map((names): JointPlan => ({
+    names,
+    plan: planned.get(names.join('+')) as PlanJson,
+    touched: Object.fromEntries(names.map((name) => [name, touched[name]])),
+  }));
   const weakened = Object.fromEntries(
-    Object.keys(WEAKENINGS).map((name) => [name, planned.get(name) as PlanJson]),
+    joint.flatMap(({ names, plan }) =>
+      names.map((name) => [
+        name,
+        names.length === 1 ? plan : isolate(unchangedAgainstState, plan, touched[name]),
+      ]),
+    ),
   ) as Record<WeakeningName, PlanJson>;
   return {
     fresh,
@@ -258,6 +371,7 @@ export async function makeRealPlans(workspace: TerraformWorkspace): Promise<Real
     stateAddresses: (state.resources as Array<{ type: string; name: string }>).map(
       (r) => `${r.type}.${r.name}`,
     ),
+    joint,
     weakened,
     seconds: (Date.now() - started) / 1000,
   };

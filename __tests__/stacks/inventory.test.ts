@@ -7,6 +7,7 @@ import { findConfigProblems, validateConfig } from '../../config/validate';
 import { inventoryBucketName } from '../../policies/arns';
 import { buildApp } from '../../stacks/app';
 import { TerraformWorkspace } from '../../terraform/workspace';
+import { planOfflineShared } from '../support/shared-plans';
 import { configWith, findResource, resourcesOf, synthesize } from '../support/synth';
 
 // S3 Inventory in the stacks: off by default; on, each account gets a locked-down inventory
@@ -147,26 +148,21 @@ describe('S3 Inventory in the stacks', () => {
       rmSync(outdir, { recursive: true, force: true });
     });
 
-    // The backup stack only: the primary stack's inventory resources are the same type and shape,
-    // and each offline plan costs half a minute on two cores.
+    // The backup stack only: the primary stack's inventory resources are the same type and shape.
+    // The guard's tests plan the same stack (real-plans.ts): one of the two plans it, once.
     it('validates and plans the backup stack with the inventory on', async () => {
       const app = new App({ outdir });
       buildApp(app, validateConfig(withInventory));
       app.synth();
-      for (const name of ['backup-us-west-2']) {
-        const stack = workspace.addStack(
-          `${name}-inventory`,
-          [join(outdir, 'stacks', name, 'cdk.tf.json')],
-          { offline: true },
-        );
-        await stack.init();
-        expect(await stack.validate()).toMatchObject({ valid: true, errorCount: 0 });
-        await stack.plan();
-        const changes = (await stack.show()).resource_changes ?? [];
-        const inventories = changes.filter((c) => c.type === 'aws_s3_bucket_inventory');
-        expect(inventories).toHaveLength(2);
-        for (const c of inventories) expect(c.change.actions).toEqual(['create']);
-      }
+      const [result] = await planOfflineShared(outdir, workspace, {
+        stacks: ['backup-us-west-2'],
+      });
+      expect(result.stack).toBe('backup-us-west-2');
+      expect(result.validate).toMatchObject({ valid: true, errorCount: 0 });
+      const changes = result.plan.resource_changes ?? [];
+      const inventories = changes.filter((c) => c.type === 'aws_s3_bucket_inventory');
+      expect(inventories).toHaveLength(2);
+      for (const c of inventories) expect(c.change.actions).toEqual(['create']);
     }, 300_000);
   });
 });
