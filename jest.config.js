@@ -1,6 +1,12 @@
+const { availableParallelism } = require('node:os');
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
+  // Jest's default, one worker less than the cores, runs every file one after the other on two
+  // cores. Two workers keep both cores busy: most files wait on Terraform, the S3 server or a
+  // child process for much of their time, and the main process only collects results.
+  maxWorkers: Math.max(2, availableParallelism() - 1),
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   transform: {
