@@ -139,6 +139,12 @@ export function restoreSummaryText(s: RestoreSummary, overwriteFlag: string): st
     );
   if (s.dryRun !== undefined) {
     text.dryRun('write', s.dryRun);
+    if (s.batchEngine !== undefined) {
+      text.row(
+        'batch engine',
+        `$${s.batchEngine.usd.toFixed(4)} with --engine batch: ${formatCount(s.batchEngine.objects)} copies (every version at as-of, the target not compared; job and per-object fees included; S3 runs it)`,
+      );
+    }
   } else {
     text.row('written', objectsAndBytes(s.written.objects, s.written.bytes)).failed(s);
     if (s.sourceGone > 0) {

@@ -60,7 +60,8 @@ interface RestoreSummary {
   failed: { objects: number };
   requests: Record<string, number>;
   verify?: { ok: boolean; matching: number; sizeOnly: number };
-  dryRun?: { objects: number; requests: Record<string, number> };
+  dryRun?: { objects: number; requests: Record<string, number>; requestCostUsd: number };
+  batchEngine?: { objects: number; requests: Record<string, number>; usd: number };
 }
 
 const md5 = (body: Buffer) => createHash('md5').update(body).digest('hex');
@@ -306,6 +307,16 @@ describe('point-in-time restore from a versioned bucket on a real S3 server', ()
     expect(summary.dryRun?.objects).toBe(points[2].snapshot.size);
     expect(summary.dryRun?.requests.CopyObject).toBe(points[2].snapshot.size);
     expect(summary.written.objects).toBe(0);
+    // The same restore through S3 Batch Operations, to choose the engine before running either:
+    // every version at as-of, the same listing, plus the manifest upload and the job's fees.
+    expect(summary.batchEngine?.objects).toBe(points[2].snapshot.size);
+    expect(summary.batchEngine?.requests.CopyObject).toBe(points[2].snapshot.size);
+    expect(summary.batchEngine?.requests.ListObjectVersions).toBe(
+      summary.dryRun?.requests.ListObjectVersions,
+    );
+    expect(summary.batchEngine?.usd).toBeGreaterThan(0.25);
+    const text = await runCli(restoreMain, [...restoreArgs(target, points[2].asOf), '--dry-run']);
+    expect(text.stdout).toMatch(/batch engine +\$\d+\.\d{4} with --engine batch: \d+ copies/);
     // Before the first write, nothing existed.
     const early = await runCli(restoreMain, [
       ...restoreArgs(target, '2000-01-01T00:00:00Z'),
