@@ -1,26 +1,19 @@
+import {
+  blocksOf,
+  firstBlockOf,
+  LockWeakening,
+  lockRetentionOf,
+  objectLockTurnedOff,
+  objectLockWeakenings,
+  versioningStatusOf,
+} from '../terraform/resource-weakenings';
 import { Floor } from './floor';
-import { Values } from './plan-file';
 import { PlannedBucket, isDelete, isReplace, remaining } from './plan-index';
 
 /** One reason to refuse a plan: the resource it concerns and what is wrong, in one line. */
 export interface Refusal {
   readonly address: string;
   readonly reason: string;
-}
-
-/** Nested blocks appear in plan JSON as lists of objects. */
-function firstBlock(values: Values | null | undefined, name: string): Values | undefined {
-  const list = values?.[name];
-  return Array.isArray(list) && typeof list[0] === 'object' && list[0] !== null
-    ? (list[0] as Values)
-    : undefined;
-}
-
-function blocks(values: Values | null | undefined, name: string): Values[] {
-  const list = values?.[name];
-  return Array.isArray(list)
-    ? (list.filter((v) => typeof v === 'object' && v !== null) as Values[])
-    : [];
 }
 
 const BUCKET_RESOURCE_LABELS: Readonly<Record<string, string>> = {
@@ -68,7 +61,7 @@ function settings(bucket: PlannedBucket): Refusal[] {
     });
   }
   for (const { change, after } of versioning) {
-    const status = firstBlock(after, 'versioning_configuration')?.status;
+    const status = versioningStatusOf(after);
     if (status !== 'Enabled') {
       refusals.push({
         address: change.address,
@@ -108,7 +101,7 @@ function settings(bucket: PlannedBucket): Refusal[] {
     });
   }
   for (const { change, after } of ownership) {
-    const value = firstBlock(after, 'rule')?.object_ownership;
+    const value = firstBlockOf(after, 'rule')?.object_ownership;
     if (value !== 'BucketOwnerEnforced') {
       refusals.push({
         address: change.address,
@@ -119,23 +112,11 @@ function settings(bucket: PlannedBucket): Refusal[] {
   return refusals;
 }
 
-/** Retention of a default-retention block in days (years counted as 365 days). */
-function lockDays(after: Values | null | undefined): { mode?: unknown; days: number } | undefined {
-  const retention = firstBlock(firstBlock(after, 'rule'), 'default_retention');
-  if (!retention) return undefined;
-  const days = typeof retention.days === 'number' && retention.days > 0 ? retention.days : 0;
-  const years = typeof retention.years === 'number' && retention.years > 0 ? retention.years : 0;
-  return { mode: retention.mode, days: days + years * 365 };
-}
-
-/** Object Lock removed, shortened, loosened, or under the floor. */
+/** Object Lock turned off, its retention removed, shortened, loosened, or under the floor. */
 function objectLock(bucket: PlannedBucket, floor: Floor): Refusal[] {
   const refusals: Refusal[] = [];
   for (const b of bucket.bucket) {
-    if (
-      b.change.before?.object_lock_enabled === true &&
-      b.change.after?.object_lock_enabled === false
-    ) {
+    if (objectLockTurnedOff(b.change.before, b.change.after)) {
       refusals.push({
         address: b.address,
         reason: `${bucket.name}: Object Lock is turned off on the bucket`,
@@ -144,25 +125,11 @@ function objectLock(bucket: PlannedBucket, floor: Floor): Refusal[] {
   }
   const configurations = bucket.settings.aws_s3_bucket_object_lock_configuration;
   for (const change of configurations) {
-    const before = lockDays(change.change.before);
-    const after = lockDays(remaining(change));
-    if (before && !after && !isDelete(change)) {
-      refusals.push({
-        address: change.address,
-        reason: `${bucket.name}: the Object Lock default retention is removed`,
-      });
-    }
-    if (before && after && after.days < before.days) {
-      refusals.push({
-        address: change.address,
-        reason: `${bucket.name}: Object Lock retention shortened from ${before.days} to ${after.days} days`,
-      });
-    }
-    if (before?.mode === 'COMPLIANCE' && after && after.mode !== 'COMPLIANCE') {
-      refusals.push({
-        address: change.address,
-        reason: `${bucket.name}: Object Lock mode loosened from COMPLIANCE to ${String(after.mode)}`,
-      });
+    const after = lockRetentionOf(remaining(change));
+    for (const weakening of objectLockWeakenings(change.change.before, remaining(change))) {
+      // A destroyed configuration is refused as such (destroyed()).
+      if (weakening.kind === 'retention-removed' && isDelete(change)) continue;
+      refusals.push({ address: change.address, reason: `${bucket.name}: ${lockText(weakening)}` });
     }
     if (after && floor.objectLockDays !== undefined && after.days < floor.objectLockDays) {
       refusals.push({
@@ -171,7 +138,7 @@ function objectLock(bucket: PlannedBucket, floor: Floor): Refusal[] {
       });
     }
   }
-  const kept = configurations.filter((c) => lockDays(remaining(c)) !== undefined);
+  const kept = configurations.filter((c) => lockRetentionOf(remaining(c)) !== undefined);
   const bucketGoes = bucket.bucket.length > 0 && bucket.bucket.every((b) => remaining(b) === null);
   if (floor.objectLockDays !== undefined && kept.length === 0 && !bucketGoes) {
     refusals.push({
@@ -182,13 +149,24 @@ function objectLock(bucket: PlannedBucket, floor: Floor): Refusal[] {
   return refusals;
 }
 
+function lockText(weakening: LockWeakening): string {
+  switch (weakening.kind) {
+    case 'retention-removed':
+      return 'the Object Lock default retention is removed';
+    case 'retention-shortened':
+      return `Object Lock retention shortened from ${weakening.before.days} to ${weakening.after.days} days`;
+    case 'mode-loosened':
+      return `Object Lock mode loosened from COMPLIANCE to ${String(weakening.after.mode)}`;
+  }
+}
+
 /** Every enabled lifecycle rule that expires noncurrent versions sooner than the floor. */
 function retention(bucket: PlannedBucket, floor: Floor): Refusal[] {
   const refusals: Refusal[] = [];
   for (const change of bucket.settings.aws_s3_bucket_lifecycle_configuration) {
-    for (const rule of blocks(remaining(change), 'rule')) {
+    for (const rule of blocksOf(remaining(change), 'rule')) {
       if (rule.status !== 'Enabled') continue;
-      for (const expiration of blocks(rule, 'noncurrent_version_expiration')) {
+      for (const expiration of blocksOf(rule, 'noncurrent_version_expiration')) {
         const days = expiration.noncurrent_days;
         if (typeof days === 'number' && days < floor.noncurrentVersionRetentionDays) {
           refusals.push({

@@ -4,6 +4,7 @@ import { backupBucketPolicy } from '../policies/backup-bucket-policy';
 import { Actor } from '../review/actors';
 import { backupBucketMatrix, findingsOf } from '../review/matrix';
 import { S3ActionCatalog } from '../review/s3-actions';
+import { denyLoosening } from '../terraform/resource-weakenings';
 import { Refusal } from './bucket-checks';
 import { PlannedBucket, remaining } from './plan-index';
 
@@ -19,65 +20,26 @@ export function parsePolicy(text: unknown): PolicyDocument | undefined {
   }
 }
 
-const asList = (v: unknown): string[] =>
-  v === undefined ? [] : (Array.isArray(v) ? v : [v]).map((x) => String(x));
-
-/** IAM's `*` and `?` wildcards, case-insensitive as IAM compares actions. */
-function covers(pattern: string, value: string): boolean {
-  const regex = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${regex}$`, 'i').test(value);
-}
-
-/**
- * A principal or condition in one spelling: keys sorted, a single value as a one-element list,
- * lists sorted. IAM reads `"x"` and `["x"]` alike, and neither key nor value order matters.
- */
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) {
-    return value.map(canonical).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
-  }
-  if (typeof value !== 'object' || value === null) return value ?? null;
-  const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
-    a.localeCompare(b),
-  );
-  return Object.fromEntries(
-    entries.map(([k, v]) => [k, canonical(typeof v === 'object' && v !== null ? v : [v])]),
-  );
-}
-
-const sameJson = (a: unknown, b: unknown) =>
-  JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
-
 /**
  * How a planned Deny statement is weaker than the guardrail it replaces (empty: as strong or
- * stronger). Any change to the principal or the condition counts: a condition is too subtle to
- * rank automatically, and the Deny must be re-read by a person.
+ * stronger), as terraform/resource-weakenings.ts judges it. Any change to the principal or the
+ * condition counts: a condition is too subtle to rank automatically, and the Deny must be re-read
+ * by a person.
  */
-export function loosenings(guardrail: Statement, planned: Statement): string[] {
+export async function loosenings(guardrail: Statement, planned: Statement): Promise<string[]> {
+  const loosening = await denyLoosening(guardrail, planned);
   const found: string[] = [];
-  if (planned.Effect !== 'Deny') found.push('is no longer a Deny');
-  const lost = (from: unknown, to: unknown) =>
-    asList(from).filter((a) => !asList(to).some((p) => covers(p, a)));
-  const gained = (from: unknown, to: unknown) =>
-    asList(to).filter((a) => !asList(from).some((p) => covers(p, a)));
-  const missingActions = lost(guardrail.Action, planned.Action);
-  if (missingActions.length > 0) found.push(`no longer denies ${missingActions.join(', ')}`);
-  const exempted = gained(guardrail.NotAction, planned.NotAction);
-  if (exempted.length > 0) found.push(`now exempts ${exempted.join(', ')}`);
-  const missingResources = lost(guardrail.Resource, planned.Resource);
-  if (missingResources.length > 0) found.push(`no longer covers ${missingResources.join(', ')}`);
-  const exemptedResources = gained(guardrail.NotResource, planned.NotResource);
-  if (exemptedResources.length > 0) found.push(`now exempts ${exemptedResources.join(', ')}`);
-  if (
-    !sameJson(guardrail.Principal, planned.Principal) ||
-    !sameJson(guardrail.NotPrincipal, planned.NotPrincipal)
-  ) {
-    found.push('names other principals');
-  }
-  if (!sameJson(guardrail.Condition, planned.Condition)) found.push('has another condition');
+  if (loosening.notDeny) found.push('is no longer a Deny');
+  const listed = (words: string, items: readonly string[]) =>
+    items.length > 0 ? [`${words} ${items.join(', ')}`] : [];
+  found.push(
+    ...listed('no longer denies', loosening.actionsNoLongerDenied),
+    ...listed('now exempts', loosening.actionsExempted),
+    ...listed('no longer covers', loosening.resourcesNoLongerCovered),
+    ...listed('now exempts', loosening.resourcesExempted),
+  );
+  if (loosening.principalsChanged) found.push('names other principals');
+  if (loosening.conditionChanged) found.push('has another condition');
   return found;
 }
 
@@ -191,7 +153,7 @@ export async function policyRefusals(
         });
         continue;
       }
-      const weaker = loosenings(guardrail, now);
+      const weaker = await loosenings(guardrail, now);
       if (weaker.length > 0) {
         refusals.push({
           address: change.address,

@@ -1,5 +1,12 @@
-import { expandIamActions } from '@cloud-copilot/iam-expand';
 import { Statement } from '../policies/document';
+import {
+  blocksOf,
+  denyLoosening,
+  LockWeakening,
+  objectLockTurnedOff,
+  objectLockWeakenings,
+  versioningStatusOf,
+} from './resource-weakenings';
 import { SynthesizedStack, TerraformResource, iamDocumentsOf, resolveName } from './synthesized';
 
 /**
@@ -33,29 +40,17 @@ function byBucket(
   return map;
 }
 
-const list = <T>(value: unknown): T[] =>
-  value === undefined || value === null ? [] : Array.isArray(value) ? (value as T[]) : [value as T];
-
-interface LifecycleRule {
-  status?: string;
-  noncurrent_version_expiration?:
-    Array<{ noncurrent_days?: number }> | { noncurrent_days?: number };
-  expiration?: Array<{ days?: number }> | { days?: number };
-}
-
 /** The shortest enabled expiry, in days, of noncurrent or current versions (undefined: never). */
 function shortestExpiry(
   lifecycle: TerraformResource | undefined,
   kind: 'noncurrent' | 'current',
 ): number | undefined {
-  const days = list<LifecycleRule>(lifecycle?.rule)
+  const days = blocksOf(lifecycle, 'rule')
     .filter((r) => r.status === 'Enabled')
     .flatMap((r) =>
       kind === 'noncurrent'
-        ? list<{ noncurrent_days?: number }>(r.noncurrent_version_expiration).map(
-            (e) => e.noncurrent_days,
-          )
-        : list<{ days?: number }>(r.expiration).map((e) => e.days),
+        ? blocksOf(r, 'noncurrent_version_expiration').map((e) => e.noncurrent_days)
+        : blocksOf(r, 'expiration').map((e) => e.days),
     )
     .filter((d): d is number => typeof d === 'number');
   return days.length === 0 ? undefined : Math.min(...days);
@@ -87,64 +82,20 @@ function lifecycleWeakenings(base: SynthesizedStack, head: SynthesizedStack): We
   return out;
 }
 
-interface LockRule {
-  default_retention?: Array<LockRetention> | LockRetention;
-}
-interface LockRetention {
-  mode?: string;
-  days?: number;
-  years?: number;
-}
-
-function retentionOf(lock: TerraformResource | undefined): LockRetention | undefined {
-  const rule = list<LockRule>(lock?.rule)[0];
-  return list<LockRetention>(rule?.default_retention)[0];
-}
-
-const lockDays = (r: LockRetention | undefined): number =>
-  r === undefined ? 0 : (r.days ?? 0) + (r.years ?? 0) * 365;
-
-function objectLockWeakenings(base: SynthesizedStack, head: SynthesizedStack): Weakening[] {
+function objectLockWeakeningsOf(base: SynthesizedStack, head: SynthesizedStack): Weakening[] {
   const out: Weakening[] = [];
   const bucketsBefore = byBucket(base, 'aws_s3_bucket');
   const bucketsAfter = byBucket(head, 'aws_s3_bucket');
   const before = byBucket(base, 'aws_s3_bucket_object_lock_configuration');
   const after = byBucket(head, 'aws_s3_bucket_object_lock_configuration');
   for (const [bucket, lock] of before) {
-    const subject = `bucket ${bucket}`;
     if (!bucketsAfter.has(bucket)) continue; // the bucket's removal is reported on its own
-    const b = retentionOf(lock);
-    const a = retentionOf(after.get(bucket));
-    if (a === undefined) {
-      out.push({
-        stack: head.name,
-        subject,
-        change: `Object Lock default retention removed (was ${b?.mode ?? ''} ${lockDays(b)} days)`,
-      });
-      continue;
-    }
-    if (lockDays(a) < lockDays(b)) {
-      out.push({
-        stack: head.name,
-        subject,
-        change: `Object Lock retention shortened from ${lockDays(b)} to ${lockDays(a)} days`,
-      });
-    }
-    if (b?.mode === 'COMPLIANCE' && a.mode !== 'COMPLIANCE') {
-      out.push({
-        stack: head.name,
-        subject,
-        change: `Object Lock mode loosened from COMPLIANCE to ${a.mode ?? '(none)'}: governance retention can be bypassed`,
-      });
+    for (const weakening of objectLockWeakenings(lock, after.get(bucket))) {
+      out.push({ stack: head.name, subject: `bucket ${bucket}`, change: lockText(weakening) });
     }
   }
   for (const [bucket, resource] of bucketsBefore) {
-    const now = bucketsAfter.get(bucket);
-    if (
-      resource.object_lock_enabled === true &&
-      now !== undefined &&
-      now.object_lock_enabled !== true
-    ) {
+    if (objectLockTurnedOff(resource, bucketsAfter.get(bucket))) {
       out.push({
         stack: head.name,
         subject: `bucket ${bucket}`,
@@ -155,12 +106,16 @@ function objectLockWeakenings(base: SynthesizedStack, head: SynthesizedStack): W
   return out;
 }
 
-interface VersioningConfiguration {
-  status?: string;
-}
-
-function versioningStatus(resource: TerraformResource | undefined): string | undefined {
-  return list<VersioningConfiguration>(resource?.versioning_configuration)[0]?.status;
+function lockText(weakening: LockWeakening): string {
+  const { before } = weakening;
+  switch (weakening.kind) {
+    case 'retention-removed':
+      return `Object Lock default retention removed (was ${before.mode ?? ''} ${before.days} days)`;
+    case 'retention-shortened':
+      return `Object Lock retention shortened from ${before.days} to ${weakening.after.days} days`;
+    case 'mode-loosened':
+      return `Object Lock mode loosened from COMPLIANCE to ${weakening.after.mode ?? '(none)'}: governance retention can be bypassed`;
+  }
 }
 
 function bucketWeakenings(base: SynthesizedStack, head: SynthesizedStack): Weakening[] {
@@ -191,13 +146,13 @@ function bucketWeakenings(base: SynthesizedStack, head: SynthesizedStack): Weake
   const versioningBefore = byBucket(base, 'aws_s3_bucket_versioning');
   const versioningAfter = byBucket(head, 'aws_s3_bucket_versioning');
   for (const [bucket, resource] of versioningBefore) {
-    if (versioningStatus(resource) !== 'Enabled') continue;
+    if (versioningStatusOf(resource) !== 'Enabled') continue;
     const now = versioningAfter.get(bucket);
-    if (now === undefined || versioningStatus(now) !== 'Enabled') {
+    if (now === undefined || versioningStatusOf(now) !== 'Enabled') {
       out.push({
         stack: head.name,
         subject: `bucket ${bucket}`,
-        change: `versioning no longer Enabled (${now === undefined ? 'resource removed' : String(versioningStatus(now))})`,
+        change: `versioning no longer Enabled (${now === undefined ? 'resource removed' : String(versioningStatusOf(now))})`,
       });
     }
   }
@@ -205,9 +160,7 @@ function bucketWeakenings(base: SynthesizedStack, head: SynthesizedStack): Weake
   const replicationAfter = byBucket(head, 'aws_s3_bucket_replication_configuration');
   for (const [bucket, resource] of replicationBefore) {
     const enabled = (r: TerraformResource | undefined) =>
-      list<{ status?: string; delete_marker_replication?: unknown }>(r?.rule).filter(
-        (rule) => rule.status === 'Enabled',
-      ).length;
+      blocksOf(r, 'rule').filter((rule) => rule.status === 'Enabled').length;
     if (enabled(replicationAfter.get(bucket)) < enabled(resource)) {
       out.push({
         stack: head.name,
@@ -219,43 +172,25 @@ function bucketWeakenings(base: SynthesizedStack, head: SynthesizedStack): Weake
   return out;
 }
 
-const asList = (value: string | readonly string[] | undefined): string[] =>
-  value === undefined ? [] : typeof value === 'string' ? [value] : [...value];
-
-async function expanded(actions: readonly string[] | undefined): Promise<Set<string>> {
-  if (actions === undefined) return new Set();
-  return new Set(await expandIamActions([...actions], { expandAsterisk: true }));
-}
-
-const canonical = (value: unknown): string => JSON.stringify(value ?? null);
-
-/** How a Deny statement denies less in `after` than in `before`; empty when it does not. */
+/** How a Deny statement denies less in `after` than in `before` (resource-weakenings.ts). */
 async function looseningsOf(before: Statement, after: Statement): Promise<string[]> {
+  const loosening = await denyLoosening(before, after);
   const found: string[] = [];
-  const missing = (b: Set<string>, a: Set<string>) => [...b].filter((x) => !a.has(x));
-  if (before.Action && after.Action) {
-    const gone = missing(await expanded(before.Action), await expanded(after.Action));
-    if (gone.length > 0) found.push(`no longer denies ${gone.sort().join(', ')}`);
-  } else if (before.Action || after.Action) {
-    found.push('switched between Action and NotAction');
-  }
-  if (before.NotAction && after.NotAction) {
-    const exempted = missing(await expanded(after.NotAction), await expanded(before.NotAction));
-    if (exempted.length > 0) found.push(`now exempts ${exempted.sort().join(', ')}`);
-  }
-  const resourcesGone = missing(new Set(asList(before.Resource)), new Set(asList(after.Resource)));
-  if (resourcesGone.length > 0) found.push(`no longer covers ${resourcesGone.join(', ')}`);
-  if (canonical(before.NotResource) !== canonical(after.NotResource))
-    found.push('NotResource changed');
-  if (
-    canonical(before.Principal) !== canonical(after.Principal) ||
-    canonical(before.NotPrincipal) !== canonical(after.NotPrincipal)
-  )
-    found.push('applies to other principals');
-  if (canonical(before.Condition) !== canonical(after.Condition)) {
+  const listed = (words: string, items: readonly string[]) =>
+    items.length > 0 ? [`${words} ${items.join(', ')}`] : [];
+  if (loosening.actionsSwitched) found.push('switched between Action and NotAction');
+  else {
     found.push(
-      `condition changed from ${canonical(before.Condition)} to ${canonical(after.Condition)}`,
+      ...listed('no longer denies', loosening.actionsNoLongerDenied),
+      ...listed('now exempts', loosening.actionsExempted),
     );
+  }
+  found.push(...listed('no longer covers', loosening.resourcesNoLongerCovered));
+  if (loosening.notResourceChanged) found.push('NotResource changed');
+  if (loosening.principalsChanged) found.push('applies to other principals');
+  if (loosening.conditionChanged) {
+    const shown = (condition: unknown) => JSON.stringify(condition ?? null);
+    found.push(`condition changed from ${shown(before.Condition)} to ${shown(after.Condition)}`);
   }
   return found;
 }
@@ -308,7 +243,7 @@ export async function findWeakenings(
     out.push(
       ...bucketWeakenings(before, after),
       ...lifecycleWeakenings(before, after),
-      ...objectLockWeakenings(before, after),
+      ...objectLockWeakeningsOf(before, after),
       ...(await guardrailWeakenings(before, after)),
     );
   }
