@@ -5,7 +5,9 @@ import {
   lockRetentionOf,
   objectLockTurnedOff,
   objectLockWeakenings,
-  versioningStatusOf,
+  publicAccessBlockTurnedOff,
+  REQUIRED_BUCKET_SETTINGS,
+  versioningTurnedOff,
 } from '../terraform/resource-weakenings';
 import { Floor } from './floor';
 import { PlannedBucket, isDelete, isReplace, remaining } from './plan-index';
@@ -61,11 +63,11 @@ function settings(bucket: PlannedBucket): Refusal[] {
     });
   }
   for (const { change, after } of versioning) {
-    const status = versioningStatusOf(after);
-    if (status !== 'Enabled') {
+    const off = versioningTurnedOff(REQUIRED_BUCKET_SETTINGS.versioning, after);
+    if (off) {
       refusals.push({
         address: change.address,
-        reason: `${bucket.name}: versioning is ${JSON.stringify(status)}, must be "Enabled"`,
+        reason: `${bucket.name}: versioning is ${JSON.stringify(off.status)}, must be "Enabled"`,
       });
     }
   }
@@ -78,18 +80,12 @@ function settings(bucket: PlannedBucket): Refusal[] {
     });
   }
   for (const { change, after } of pab) {
-    for (const key of [
-      'block_public_acls',
-      'block_public_policy',
-      'ignore_public_acls',
-      'restrict_public_buckets',
-    ]) {
-      if (after?.[key] !== true) {
-        refusals.push({
-          address: change.address,
-          reason: `${bucket.name}: public access block ${key} is ${JSON.stringify(after?.[key])}, must be true`,
-        });
-      }
+    const required = REQUIRED_BUCKET_SETTINGS.publicAccessBlock;
+    for (const { setting, value } of publicAccessBlockTurnedOff(required, after)) {
+      refusals.push({
+        address: change.address,
+        reason: `${bucket.name}: public access block ${setting} is ${JSON.stringify(value)}, must be true`,
+      });
     }
   }
 

@@ -29,6 +29,46 @@ export function versioningStatusOf(values: ResourceValues | null | undefined): u
   return firstBlockOf(values, 'versioning_configuration')?.status;
 }
 
+/** The four settings of an aws_s3_bucket_public_access_block, each on for a backup bucket. */
+export const PUBLIC_ACCESS_BLOCK_SETTINGS = [
+  'block_public_acls',
+  'block_public_policy',
+  'ignore_public_acls',
+  'restrict_public_buckets',
+] as const;
+
+/**
+ * The settings every backup bucket must have, as a before view: the guard judges a plan against
+ * them (whatever the bucket had), the PR diff against the base's synthesis.
+ */
+export const REQUIRED_BUCKET_SETTINGS = {
+  versioning: { versioning_configuration: [{ status: 'Enabled' }] },
+  publicAccessBlock: Object.fromEntries(PUBLIC_ACCESS_BLOCK_SETTINGS.map((s) => [s, true])),
+} as const satisfies Record<string, ResourceValues>;
+
+/**
+ * aws_s3_bucket_versioning: Enabled before and not after, with the status after (undefined
+ * where the resource is gone or names none).
+ */
+export function versioningTurnedOff(
+  before: ResourceValues | null | undefined,
+  after: ResourceValues | null | undefined,
+): { readonly status: unknown } | undefined {
+  if (versioningStatusOf(before) !== 'Enabled') return undefined;
+  const status = versioningStatusOf(after);
+  return status === 'Enabled' ? undefined : { status };
+}
+
+/** aws_s3_bucket_public_access_block: each setting on before and not after, with its value. */
+export function publicAccessBlockTurnedOff(
+  before: ResourceValues | null | undefined,
+  after: ResourceValues | null | undefined,
+): { readonly setting: string; readonly value: unknown }[] {
+  return PUBLIC_ACCESS_BLOCK_SETTINGS.filter(
+    (s) => before?.[s] === true && after?.[s] !== true,
+  ).map((setting) => ({ setting, value: after?.[setting] }));
+}
+
 /** An Object Lock default retention: its mode and its length in days (a year counted as 365). */
 export interface LockRetention {
   readonly mode: string | undefined;

@@ -5,7 +5,8 @@ import {
   LockWeakening,
   objectLockTurnedOff,
   objectLockWeakenings,
-  versioningStatusOf,
+  publicAccessBlockTurnedOff,
+  versioningTurnedOff,
 } from './resource-weakenings';
 import { SynthesizedStack, TerraformResource, iamDocumentsOf, resolveName } from './synthesized';
 
@@ -146,13 +147,27 @@ function bucketWeakenings(base: SynthesizedStack, head: SynthesizedStack): Weake
   const versioningBefore = byBucket(base, 'aws_s3_bucket_versioning');
   const versioningAfter = byBucket(head, 'aws_s3_bucket_versioning');
   for (const [bucket, resource] of versioningBefore) {
-    if (versioningStatusOf(resource) !== 'Enabled') continue;
     const now = versioningAfter.get(bucket);
-    if (now === undefined || versioningStatusOf(now) !== 'Enabled') {
+    const off = versioningTurnedOff(resource, now);
+    if (off) {
       out.push({
         stack: head.name,
         subject: `bucket ${bucket}`,
-        change: `versioning no longer Enabled (${now === undefined ? 'resource removed' : String(versioningStatusOf(now))})`,
+        change: `versioning no longer Enabled (${now === undefined ? 'resource removed' : String(off.status)})`,
+      });
+    }
+  }
+  const blocksBefore = byBucket(base, 'aws_s3_bucket_public_access_block');
+  const blocksAfter = byBucket(head, 'aws_s3_bucket_public_access_block');
+  for (const [bucket, resource] of blocksBefore) {
+    if (!bucketsAfter.has(bucket)) continue; // the bucket's removal is reported on its own
+    const now = blocksAfter.get(bucket);
+    const off = publicAccessBlockTurnedOff(resource, now).map((o) => o.setting);
+    if (off.length > 0) {
+      out.push({
+        stack: head.name,
+        subject: `bucket ${bucket}`,
+        change: `public access block ${off.join(', ')} no longer on${now === undefined ? ' (resource removed)' : ''}`,
       });
     }
   }

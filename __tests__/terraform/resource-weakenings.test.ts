@@ -3,7 +3,10 @@ import {
   lockRetentionOf,
   objectLockTurnedOff,
   objectLockWeakenings,
+  publicAccessBlockTurnedOff,
+  REQUIRED_BUCKET_SETTINGS,
   versioningStatusOf,
+  versioningTurnedOff,
 } from '../../terraform/resource-weakenings';
 
 // The rules that `npm run diff` (cdk.tf.json) and `npm run guard` (plan JSON) share: the same
@@ -115,5 +118,21 @@ describe('Object Lock and versioning', () => {
     expect(objectLockTurnedOff({ object_lock_enabled: true }, {})).toBe(true);
     expect(objectLockTurnedOff({ object_lock_enabled: true }, undefined)).toBe(false);
     expect(objectLockTurnedOff({ object_lock_enabled: true }, null)).toBe(false);
+  });
+
+  it('judges versioning and the public access block against the last state or the required one', () => {
+    const suspended = { versioning_configuration: [{ status: 'Suspended' }] };
+    expect(versioningTurnedOff(REQUIRED_BUCKET_SETTINGS.versioning, suspended)).toEqual({
+      status: 'Suspended',
+    });
+    expect(versioningTurnedOff(suspended, REQUIRED_BUCKET_SETTINGS.versioning)).toBeUndefined();
+    const policyAllowed = {
+      ...REQUIRED_BUCKET_SETTINGS.publicAccessBlock,
+      block_public_policy: false,
+    };
+    expect(
+      publicAccessBlockTurnedOff(REQUIRED_BUCKET_SETTINGS.publicAccessBlock, policyAllowed),
+    ).toEqual([{ setting: 'block_public_policy', value: false }]);
+    expect(publicAccessBlockTurnedOff(policyAllowed, {})).toHaveLength(3);
   });
 });

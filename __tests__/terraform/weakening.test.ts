@@ -157,6 +157,23 @@ describe('findWeakenings', () => {
       },
     ]);
 
+    const publicAgain = edited(
+      base,
+      BACKUP,
+      'aws_s3_bucket_public_access_block',
+      `${ledger.backupBucketName}-public-access-block`,
+      (r) => {
+        r.block_public_policy = false;
+      },
+    );
+    expect(await findWeakenings(base, publicAgain)).toEqual([
+      {
+        stack: BACKUP,
+        subject: `bucket ${ledger.backupBucketName}`,
+        change: 'public access block block_public_policy no longer on',
+      },
+    ]);
+
     const disabled = edited(
       base,
       PRIMARY,
