@@ -8,7 +8,10 @@ import { parsePolicy } from './policy-checks';
 
 /**
  * What would make every SSE-KMS replica unreadable or hand the key over: only the backup
- * account's own principals may do these (key policy), and the key has prevent_destroy.
+ * account's own principals may do these (key policy), and the key has prevent_destroy. A grant
+ * hands the key's use to whoever it names; Decrypt outside S3 (no kms:ViaService) reads any data
+ * key of the backups directly.
+ * https://docs.aws.amazon.com/kms/latest/developerguide/grants.html
  * https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html
  * https://docs.aws.amazon.com/kms/latest/developerguide/enabling-keys.html
  * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awskeymanagementservice.html
@@ -18,6 +21,8 @@ export const KEY_DESTRUCTIVE_ACTIONS = [
   'kms:DisableKey',
   'kms:PutKeyPolicy',
   'kms:DeleteImportedKeyMaterial',
+  'kms:CreateGrant',
+  'kms:Decrypt',
 ] as const;
 
 /** Every aws_kms_key and aws_kms_alias of the plan: the backup stack's only key is the replica key. */

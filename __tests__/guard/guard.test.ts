@@ -201,6 +201,34 @@ describe('npm run guard on real Terraform plans', () => {
     ]);
   });
 
+  it('refuses a replica key policy that lets the primary account administer or use the key', async () => {
+    const plan = structuredClone(plans.fresh[BACKUP_STACK]) as unknown as {
+      resource_changes: { type: string; change: { after: { policy: string } } }[];
+    };
+    const key = plan.resource_changes.find((c) => c.type === 'aws_kms_key')!;
+    const policy = JSON.parse(key.change.after.policy) as { Statement: unknown[] };
+    policy.Statement.push({
+      Sid: 'AllowPrimaryAccountToAdministerKey',
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::111111111111:root' },
+      Action: 'kms:*',
+      Resource: '*',
+    });
+    key.change.after.policy = JSON.stringify(policy);
+    const refused = lines(await guard(plan as unknown as PlanJson));
+    for (const action of [
+      'kms:ScheduleKeyDeletion',
+      'kms:DisableKey',
+      'kms:PutKeyPolicy',
+      'kms:CreateGrant',
+      'kms:Decrypt',
+    ]) {
+      expect(refused).toContain(
+        `aws_kms_key.replica-key: the replica key policy lets primary-account admin (Action * on Resource *) call ${action}`,
+      );
+    }
+  });
+
   describe('with backupEncryption SSE-KMS (the fresh backup plan, edited as JSON)', () => {
     const kmsConfig = { ...GUARDED_CONFIG, backupEncryption: 'SSE-KMS' as const };
     type Block = Record<string, unknown>;
