@@ -34,6 +34,7 @@ export const config: BastionConfig = {
   backfillPrincipalArns: ['arn:aws:iam::111111111111:role/platform-backfill-operator'],
   restorePrincipalArns: ['arn:aws:iam::222222222222:role/break-glass-restore-operator'],
   restoreTargetBucketNames: ['acme-bastion-restore-staging'],
+  // backupEncryption: 'SSE-KMS', // the backup account's own key as the backups' default encryption
   alerts: { emailAddresses: ['storage-oncall@acme.example'] },
   terraformCloud: { organization: 'acme' },
 };
