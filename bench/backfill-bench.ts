@@ -14,7 +14,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { startFaultProxy } from '../__tests__/support/fault-proxy';
+import { startFaultProxy } from './fault-proxy';
 import { forEachBounded } from '../s3/engine/pool';
 import { verify } from '../s3/backfill/verify';
 import { deleteBucket } from './scratch-buckets';

@@ -22,7 +22,7 @@ import { runCheck } from '../../deployment-check/run';
 import { createCheckSession } from '../../deployment-check/session';
 import type { ProbeResult } from '../../deployment-check/probe';
 import { withEnv } from '../support/cli-harness';
-import { type FaultProxy, startFaultProxy } from '../support/fault-proxy';
+import { type FaultProxy, startFaultProxy } from '../../bench/fault-proxy';
 import { type RecordedAws, startRecordedAws } from '../support/recorded-aws';
 import {
   createBucket,

@@ -19,7 +19,7 @@ import {
   waitForJournal,
   withEnv,
 } from '../../support/cli-harness';
-import { sseHeadersOf, startFaultProxy } from '../../support/fault-proxy';
+import { sseHeadersOf, startFaultProxy } from '../../../bench/fault-proxy';
 import {
   createBucket,
   createLocalUser,

@@ -12,7 +12,7 @@ import { main as backfillMain } from '../../../scripts/backfill';
 import { main as verifyMain } from '../../../scripts/verify';
 import { listObjects, type ListedObject } from '../../../s3/listing/listing';
 import { putObjects, runCli, type SeedObject } from '../../support/cli-harness';
-import { startFaultProxy } from '../../support/fault-proxy';
+import { startFaultProxy } from '../../../bench/fault-proxy';
 import {
   createBucket,
   deleteBucket,

@@ -23,7 +23,7 @@ import {
   type SeedObject,
   withEnv,
 } from '../../support/cli-harness';
-import { sseHeadersOf, startFaultProxy } from '../../support/fault-proxy';
+import { sseHeadersOf, startFaultProxy } from '../../../bench/fault-proxy';
 import {
   createBucket,
   createLocalUser,
