@@ -12,6 +12,7 @@ export const ACTOR_IDS = [
   'backfill-role-taken-over',
   'batch-replication-role',
   'restore-role',
+  'batch-restore-role',
   'backup-principal-without-grants',
   'anonymous',
   'other-account',
@@ -19,12 +20,13 @@ export const ACTOR_IDS = [
 export type ActorId = (typeof ACTOR_IDS)[number];
 
 /**
- * Actors that only the data paths evaluate, not the access matrix: the batch-restore role, on its
- * own jobs, and a backup-account admin, who must keep the backup key manageable.
+ * Actors that only the data paths evaluate, not the access matrix: a backup-account admin, who
+ * must keep the backup key manageable.
  */
-export type DataPathActorId = ActorId | 'batch-restore-role' | 'backup-admin';
+export type DataPathActorId = ActorId | 'backup-admin';
 
-export interface Actor<Id extends DataPathActorId = ActorId> {
+/** `Id` is wider for the actors of one check only (the data paths, the inventory buckets). */
+export interface Actor<Id extends string = ActorId> {
   readonly id: Id;
   readonly label: string;
   /** Which account the request comes from; 'none' for an unsigned request. */
@@ -34,6 +36,12 @@ export interface Actor<Id extends DataPathActorId = ActorId> {
   readonly principalArn?: string;
   readonly principalAccount?: string;
   readonly identityPolicies: readonly { name: string; policy: PolicyDocument }[];
+  /**
+   * Keys every request of a service principal carries (aws:PrincipalIsAWSService, aws:SourceArn,
+   * aws:SourceAccount, ...): the evaluator does not derive them either.
+   * @default - none: a principal of an account
+   */
+  readonly serviceContext?: Readonly<Record<string, string>>;
 }
 
 /** An account that is neither primary nor backup. */
@@ -57,11 +65,12 @@ export function actorsOf(
   const backup = config.backup.accountId;
   const admin = [{ name: 'AdministratorAccess', policy: ADMIN_POLICY }];
   const role = (id: ActorId, label: string, key: RoleKey, takenOver: boolean): Actor => {
-    const account = key === 'restore' ? backup : primary;
+    const inBackup = key === 'restore' || key === 'batchRestore';
+    const account = inBackup ? backup : primary;
     return {
       id,
       label,
-      side: key === 'restore' ? 'backup' : 'primary',
+      side: inBackup ? 'backup' : 'primary',
       principal: `arn:${partition}:sts::${account}:assumed-role/${roleName(config, key)}/session`,
       principalArn: roleArn(config, key),
       principalAccount: account,
@@ -114,6 +123,12 @@ export function actorsOf(
     ),
     role('batch-replication-role', 'batch-replication role', 'batchReplication', false),
     role('restore-role', 'restore role (backup account)', 'restore', false),
+    role(
+      'batch-restore-role',
+      'batch-restore role (backup account, S3 Batch Operations jobs)',
+      'batchRestore',
+      false,
+    ),
     user(
       'backup-principal-without-grants',
       'backup-account principal without grants',
@@ -140,26 +155,12 @@ export function actorsOf(
   ];
 }
 
-/** The actors only the data paths evaluate (DataPathActorId), with the synthesized policies. */
-export function dataPathOnlyActors(
-  config: BastionConfig,
-  rolePolicy: (role: RoleKey) => PolicyDocument,
-): Actor<DataPathActorId>[] {
+/** The actors only the data paths evaluate (DataPathActorId). */
+export function dataPathOnlyActors(config: BastionConfig): Actor<DataPathActorId>[] {
   const partition = partitionOf(config);
   const account = config.backup.accountId;
   const adminArn = `arn:${partition}:iam::${account}:role/backup-account-admin`;
   return [
-    {
-      id: 'batch-restore-role',
-      label: 'batch-restore role (backup account)',
-      side: 'backup',
-      principal: `arn:${partition}:sts::${account}:assumed-role/${roleName(config, 'batchRestore')}/job`,
-      principalArn: roleArn(config, 'batchRestore'),
-      principalAccount: account,
-      identityPolicies: [
-        { name: roleName(config, 'batchRestore'), policy: rolePolicy('batchRestore') },
-      ],
-    },
     {
       id: 'backup-admin',
       label: 'backup-account admin (Action * on Resource *)',

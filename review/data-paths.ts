@@ -380,8 +380,12 @@ export const KEY_ADMINISTRATION_ACTIONS = [
 ] as const;
 
 /** Everyone outside the backup account: the primary side, another account, anonymous. */
+// The restore roles decrypt through S3 by design (their own paths above).
 const OUTSIDE_ACTORS: readonly DataPathActorId[] = ACTOR_IDS.filter(
-  (id) => id !== 'restore-role' && id !== 'backup-principal-without-grants',
+  (id) =>
+    id !== 'restore-role' &&
+    id !== 'batch-restore-role' &&
+    id !== 'backup-principal-without-grants',
 );
 
 function keyAdministrationPaths(

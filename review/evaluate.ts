@@ -6,11 +6,11 @@ import {
 } from '@cloud-copilot/iam-policy';
 import { runSimulation, type EvaluationResult } from '@cloud-copilot/iam-simulate';
 import { PolicyDocument } from '../policies/document';
-import { Actor, DataPathActorId } from './actors';
+import { Actor } from './actors';
 
 /** One request, as S3 would authorize it. */
 export interface Request {
-  readonly actor: Actor<DataPathActorId>;
+  readonly actor: Actor<string>;
   readonly action: string;
   readonly resource: string;
   readonly resourceAccount: string;

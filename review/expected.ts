@@ -80,6 +80,13 @@ export const EXPECTED_BACKUP_ACCESS: Readonly<Record<ActorId, readonly string[]>
     'object s3:GetObjectVersion',
     'object s3:GetObjectVersionTagging',
   ],
+  // restore --engine batch: S3 Batch Operations copies chosen versions out, as this role.
+  'batch-restore-role': [
+    'object s3:GetObject',
+    'object s3:GetObjectTagging',
+    'object s3:GetObjectVersion',
+    'object s3:GetObjectVersionTagging',
+  ],
   'backup-principal-without-grants': [],
   anonymous: [],
   'other-account': [],
@@ -106,4 +113,55 @@ export const EXPECTED_SOURCE_ACCESS: Readonly<Partial<Record<ActorId, readonly s
     'bucket s3:PutInventoryConfiguration',
     'object s3:InitiateReplication',
   ],
+};
+
+/** S3 Inventory, delivering reports: as configured, for another account's bucket, without the ACL. */
+export type InventoryActorId =
+  | ActorId
+  | 's3-inventory-delivery'
+  | 's3-inventory-delivery-foreign-source'
+  | 's3-inventory-delivery-without-owner-acl';
+
+/**
+ * On each inventory bucket of the backup account (config `inventory.enabled`): the reports name
+ * every key and version of the backups. S3 delivers them; the restore role lists and reads them
+ * (verify --inventory, restore --versions-from-inventory); nobody else, and no primary-account
+ * principal, can read, change or delete anything.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/configure-inventory.html
+ */
+export const EXPECTED_BACKUP_INVENTORY_ACCESS: Readonly<
+  Record<InventoryActorId, readonly string[]>
+> = {
+  'primary-admin': [],
+  'replication-role': [],
+  'replication-role-taken-over': [],
+  'backfill-role': [],
+  'backfill-role-taken-over': [],
+  'batch-replication-role': [],
+  'restore-role': ['bucket s3:ListBucket', 'object s3:GetObject'],
+  'batch-restore-role': [],
+  'backup-principal-without-grants': [],
+  anonymous: [],
+  'other-account': [],
+  's3-inventory-delivery': ['object s3:PutObject'],
+  's3-inventory-delivery-foreign-source': [],
+  's3-inventory-delivery-without-owner-acl': [],
+};
+
+/**
+ * On each inventory bucket of the primary account (reports of the source buckets, which the
+ * primary account owns anyway): its own principals are its own business and not judged here;
+ * the backup account's roles, outsiders and S3 delivering for anyone else get nothing.
+ */
+export const EXPECTED_PRIMARY_INVENTORY_ACCESS: Readonly<
+  Partial<Record<InventoryActorId, readonly string[]>>
+> = {
+  'restore-role': [],
+  'batch-restore-role': [],
+  'backup-principal-without-grants': [],
+  anonymous: [],
+  'other-account': [],
+  's3-inventory-delivery': ['object s3:PutObject'],
+  's3-inventory-delivery-foreign-source': [],
+  's3-inventory-delivery-without-owner-acl': [],
 };

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Statement } from '../policies/document';
 import { WRITE_GUARD_PURPOSE } from '../policies/backup-write-guards';
+import { INVENTORY_REPORT_PREFIX } from '../policies/arns';
 import { SERVICE_RULES } from '../policies/service-rules';
 import { Actor } from './actors';
 import { Cell, Finding, LAYER_ACTORS, MISTAKE_SID } from './matrix';
@@ -253,6 +254,7 @@ export function renderReport(review: Review): string {
     ...(review.dataPaths ?? [])
       .filter((p) => !p.holds)
       .map((p) => `data path "${p.path.id}" must ${p.path.must}, but does not`),
+    ...(review.inventoryBuckets ?? []).flatMap((b) => b.findings.map((f) => f.message)),
     ...problems,
   ];
   const notApplicable = new Map<string, string[]>();
@@ -295,6 +297,7 @@ export function renderReport(review: Review): string {
     ...deployabilitySections(review),
     ...keyPolicySections(review),
     ...bucketSections,
+    ...inventorySections(review),
     '## S3 actions not evaluated against a bucket',
     '',
     'Their resource is not a bucket or an object, so no bucket policy is consulted for them ' +
@@ -308,13 +311,33 @@ export function renderReport(review: Review): string {
   ].join('\n');
 }
 
+/** A resource policy, statement by statement: who, what, under which conditions. */
+function statementTable(statements: readonly Statement[]): string[] {
+  const list = (v: string | readonly string[] | undefined) => [v ?? []].flat().join(', ');
+  return table(
+    ['Sid', 'effect', 'principal', 'actions', 'conditions'],
+    statements.map((s) => [
+      s.Sid ?? '',
+      s.Effect,
+      s.Principal === undefined || s.Principal === '*'
+        ? '*'
+        : list([s.Principal.AWS ?? [], s.Principal.Service ?? []].flat()),
+      s.NotAction === undefined ? list(s.Action) : `all but ${list(s.NotAction)}`,
+      Object.entries(s.Condition ?? {})
+        .flatMap(([operator, block]) =>
+          Object.entries(block ?? {}).map(([k, v]) => `${operator} ${k} = ${list(v)}`),
+        )
+        .join('; '),
+    ]),
+  );
+}
+
 /**
  * Each backup key's policy, statement by statement: who may use or administer the key that
  * encrypts SSE-KMS replicas (and, with SSE-KMS backups, every backup object). The data paths
  * above evaluate it; this is what the reviewer reads.
  */
 function keyPolicySections(review: Review): string[] {
-  const list = (v: string | readonly string[] | undefined) => [v ?? []].flat().join(', ');
   return review.documents
     .filter((d) => d.kind === 'key-policy')
     .flatMap((d) => [
@@ -323,24 +346,71 @@ function keyPolicySections(review: Review): string[] {
       'Only the backup account administers the key; every grant to a primary-account role names ' +
         'the role (aws:PrincipalArn) and S3 (kms:ViaService).',
       '',
+      ...statementTable(d.document.Statement),
+      '',
+    ]);
+}
+
+/**
+ * Each S3 Inventory bucket: who can write, read, change or delete the reports, per actor, as
+ * evaluated (review/inventory.ts), and the bucket policy statement by statement.
+ */
+function inventorySections(review: Review): string[] {
+  return (review.inventoryBuckets ?? []).flatMap((inventory) => {
+    const deployed = (actor: string, tls: boolean) =>
+      inventory.cells.filter(
+        (c) =>
+          c.layer === 'deployed' && c.actor === actor && c.tls === tls && c.result === 'Allowed',
+      );
+    const names = (cells: readonly { key: string }[]) =>
+      cells.length === 0
+        ? 'nothing'
+        : cells
+            .map((c) => c.key.replace(' s3:', ' '))
+            .sort()
+            .join(', ');
+    const failing = new Set(inventory.findings.map((f) => f.actor));
+    const policy = review.documents.find(
+      (d) => d.kind === 'bucket-policy' && d.owner === inventory.bucket,
+    )?.document;
+    return [
+      `## Inventory bucket \`${inventory.bucket}\` (${inventory.side} account, ${inventory.region})`,
+      '',
+      `S3 Inventory delivers here the daily reports of ${inventory.inventoried.map((b) => `\`${b}\``).join(', ')}. ` +
+        (inventory.side === 'backup'
+          ? 'They name every key and version of the backups: only the restore role reads them; ' +
+            'no primary-account principal can read, change or delete anything.'
+          : 'They list the source buckets, which the primary account owns: its own principals ' +
+            'are not judged here; the backup account and outsiders get nothing.') +
+        ' Evaluated on a report object (`' +
+        `${INVENTORY_REPORT_PREFIX}/${inventory.inventoried[0]}/...` +
+        '`) and on the bucket, for every S3 action that takes either.',
+      '',
       ...table(
-        ['Sid', 'effect', 'principal', 'actions', 'conditions'],
-        d.document.Statement.map((s) => [
-          s.Sid ?? '',
-          s.Effect,
-          s.Principal === undefined || s.Principal === '*'
-            ? '*'
-            : list([s.Principal.AWS ?? [], s.Principal.Service ?? []].flat()),
-          list(s.Action),
-          Object.entries(s.Condition ?? {})
-            .flatMap(([operator, block]) =>
-              Object.entries(block ?? {}).map(([k, v]) => `${operator} ${k} = ${list(v)}`),
-            )
-            .join('; '),
+        ['actor', 'over TLS', 'changes or deletes', 'without TLS', 'as expected'],
+        inventory.actors.map((actor) => [
+          actor.label,
+          names(deployed(actor.id, true)),
+          names(deployed(actor.id, true).filter((c) => c.mutating)),
+          names(deployed(actor.id, false)),
+          failing.has(actor.id) ? 'NO' : 'yes',
         ]),
       ),
       '',
-    ]);
+      ...(inventory.side === 'backup'
+        ? [
+            `With its Allows replaced by an allow-all (\`${MISTAKE_SID}\`), the policy's Denies ` +
+              `alone must still keep out ${LAYER_ACTORS.join(', ')}: ` +
+              (inventory.findings.some((f) => f.message.includes('(denies-only)'))
+                ? 'they DO NOT (see findings).'
+                : 'they do.'),
+            '',
+          ]
+        : []),
+      ...(policy === undefined ? [] : statementTable(policy.Statement)),
+      '',
+    ];
+  });
 }
 
 /** The service rules and the data paths: what the stores of the documents check, and the jobs. */

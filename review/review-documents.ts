@@ -10,6 +10,7 @@ import { ServiceRuleFinding, Subject, checkServiceRules } from '../policies/serv
 import { SynthesizedIamDocument } from '../terraform/synthesized';
 import { Actor, DataPathActorId, actorsOf, dataPathOnlyActors } from './actors';
 import { DataPathResult, dataPathsOf, evaluateDataPaths } from './data-paths';
+import { InventoryBucketReview, reviewInventoryBuckets } from './inventory';
 import {
   Cell,
   Finding,
@@ -37,6 +38,8 @@ export interface Review {
   readonly serviceRuleFindings?: readonly ServiceRuleFinding[];
   /** Every role's data paths, KMS included; undefined in a partial review (some layers only). */
   readonly dataPaths?: readonly DataPathResult[];
+  /** The S3 Inventory buckets (none without `inventory.enabled`); undefined in a layer subset. */
+  readonly inventoryBuckets?: readonly InventoryBucketReview[];
 }
 
 export interface BucketReview {
@@ -102,15 +105,7 @@ export function dataPathActorsFromDocuments(
   documents: readonly SynthesizedIamDocument[],
   missing: string[] = [],
 ): Actor<DataPathActorId>[] {
-  return [
-    ...actorsFromDocuments(config, documents, missing),
-    ...dataPathOnlyActors(config, (role) => {
-      const document = find(documents, 'role-policy', roleName(config, role));
-      if (document) return document;
-      missing.push(`no single role policy for ${roleName(config, role)} in cdktf.out`);
-      return { Version: '2012-10-17', Statement: [] };
-    }),
-  ];
+  return [...actorsFromDocuments(config, documents, missing), ...dataPathOnlyActors(config)];
 }
 
 /**
@@ -169,6 +164,10 @@ export async function reviewDocuments(
           dataPathActorsFromDocuments(config, documents),
         )
       : undefined,
+    inventoryBuckets:
+      options.layers === undefined && options.actors === undefined
+        ? await reviewInventoryBuckets(config, documents, actors, catalog)
+        : undefined,
   };
 }
 
@@ -178,6 +177,7 @@ export function passes(review: Review): boolean {
     review.findings.length === 0 &&
     review.documentFindings.length === 0 &&
     (review.serviceRuleFindings ?? []).length === 0 &&
-    (review.dataPaths ?? []).every((p) => p.holds)
+    (review.dataPaths ?? []).every((p) => p.holds) &&
+    (review.inventoryBuckets ?? []).every((b) => b.findings.length === 0)
   );
 }

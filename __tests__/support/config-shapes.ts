@@ -11,7 +11,7 @@ import { SynthesizedStack, readSynthesizedStacks } from '../../terraform/synthes
  * The config shapes whose synthesized output the deployability checks cover: the example (one
  * SSE-S3 and one SSE-KMS source, backups in another region), Object Lock, backups in two regions
  * (a replica key each), replica keys named by ARN, no SSE-KMS at all, and SSE-KMS backups (the
- * backup key as every backup bucket's default). Whether a source uses S3
+ * backup key as every backup bucket's default), and S3 Inventory. Whether a source uses S3
  * Bucket Keys changes no document (the grants name both encryption contexts): the data-path tests
  * evaluate both.
  */
@@ -45,6 +45,9 @@ export const CONFIG_SHAPES: Readonly<Record<string, BastionConfig>> = {
   // Every backup bucket's default key is the backup account's key (one SSE-S3 and one SSE-KMS
   // source, as the example).
   'sse-kms': { ...exampleConfig, backupEncryption: 'SSE-KMS' },
+  // S3 Inventory: an inventory bucket per account and region, the restore role reading the
+  // backup account's reports.
+  inventory: { ...exampleConfig, inventory: { enabled: true } },
 };
 
 const synthesized = new Map<string, SynthesizedStack[]>();
