@@ -123,10 +123,25 @@ export type InventoryActorId =
   | 's3-inventory-delivery-without-owner-acl';
 
 /**
+ * On every inventory bucket: S3 delivers the reports of the account's own buckets only, with the
+ * owner's ACL; the batch-restore role, a backup-account principal without grants and outsiders
+ * get nothing.
+ */
+const INVENTORY_DELIVERY_AND_NOTHING_ELSE = {
+  'batch-restore-role': [],
+  'backup-principal-without-grants': [],
+  anonymous: [],
+  'other-account': [],
+  's3-inventory-delivery': ['object s3:PutObject'],
+  's3-inventory-delivery-foreign-source': [],
+  's3-inventory-delivery-without-owner-acl': [],
+} as const satisfies Partial<Record<InventoryActorId, readonly string[]>>;
+
+/**
  * On each inventory bucket of the backup account (config `inventory.enabled`): the reports name
- * every key and version of the backups. S3 delivers them; the restore role lists and reads them
- * (verify --inventory, restore --versions-from-inventory); nobody else, and no primary-account
- * principal, can read, change or delete anything.
+ * every key and version of the backups. The restore role lists and reads them (verify
+ * --inventory, restore --versions-from-inventory); no primary-account principal can read, change
+ * or delete anything.
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/configure-inventory.html
  */
 export const EXPECTED_BACKUP_INVENTORY_ACCESS: Readonly<
@@ -139,29 +154,17 @@ export const EXPECTED_BACKUP_INVENTORY_ACCESS: Readonly<
   'backfill-role-taken-over': [],
   'batch-replication-role': [],
   'restore-role': ['bucket s3:ListBucket', 'object s3:GetObject'],
-  'batch-restore-role': [],
-  'backup-principal-without-grants': [],
-  anonymous: [],
-  'other-account': [],
-  's3-inventory-delivery': ['object s3:PutObject'],
-  's3-inventory-delivery-foreign-source': [],
-  's3-inventory-delivery-without-owner-acl': [],
+  ...INVENTORY_DELIVERY_AND_NOTHING_ELSE,
 };
 
 /**
  * On each inventory bucket of the primary account (reports of the source buckets, which the
  * primary account owns anyway): its own principals are its own business and not judged here;
- * the backup account's roles, outsiders and S3 delivering for anyone else get nothing.
+ * the backup account's roles get nothing.
  */
 export const EXPECTED_PRIMARY_INVENTORY_ACCESS: Readonly<
   Partial<Record<InventoryActorId, readonly string[]>>
 > = {
   'restore-role': [],
-  'batch-restore-role': [],
-  'backup-principal-without-grants': [],
-  anonymous: [],
-  'other-account': [],
-  's3-inventory-delivery': ['object s3:PutObject'],
-  's3-inventory-delivery-foreign-source': [],
-  's3-inventory-delivery-without-owner-acl': [],
+  ...INVENTORY_DELIVERY_AND_NOTHING_ELSE,
 };

@@ -177,13 +177,10 @@ export async function reviewInventoryBuckets(
     const actors = [...matrixActors, ...deliveryActors(config, side, inventoried[0])].filter(
       (a) => expected[a.id] !== undefined,
     );
+    const base = { bucket, side, region, inventoried, actors };
     if (policies.length !== 1) {
       reviews.push({
-        bucket,
-        side,
-        region,
-        inventoried,
-        actors,
+        ...base,
         cells: [],
         findings: [{ message: `${bucket}: no single bucket policy in cdktf.out` }],
       });
@@ -241,11 +238,7 @@ export async function reviewInventoryBuckets(
       );
     }
     reviews.push({
-      bucket,
-      side,
-      region,
-      inventoried,
-      actors,
+      ...base,
       cells,
       findings: inventoryFindingsOf(bucket, cells, expected),
     });
