@@ -339,9 +339,12 @@ export interface BastionConfig {
   /**
    * Default encryption of the backup buckets. `SSE-KMS` encrypts every object that S3 encrypts by
    * the bucket's default with the backup account's own KMS key of the bucket's region (the replica
-   * key, with S3 Bucket Keys on), which only the backup account administers: reading a backup then
-   * takes that key as well as a bucket grant. The replication and backfill roles may only encrypt
-   * with it, through S3 (see docs/backup-integrity.md, "SSE-KMS backups").
+   * key, with S3 Bucket Keys on), which only the backup account administers: reading such an
+   * object then takes that key as well as a bucket grant. That covers the backfill's copies;
+   * replicas of SSE-KMS sources carry the key either way; replicas of SSE-S3 sources keep SSE-S3,
+   * because S3 replication keeps a replica's encryption type and does not apply the destination's
+   * default to it (see docs/backup-integrity.md, "SSE-KMS backups").
+   * https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html
    * https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html
    * @default 'SSE-S3'
    */

@@ -36,6 +36,22 @@ export function replicaKeyPolicy(config: BastionConfig, region: string): PolicyD
     Resource: ['*'],
     Condition: { ...principalIs(roleArn(config, role)), StringEquals: viaS3, ...condition },
   });
+  // S3 re-encrypts only replicas of SSE-KMS sources with the key the replication rule names;
+  // a replica of an SSE-S3 source keeps SSE-S3 whatever the destination's default encryption
+  // ("How default bucket encryption affects replication"), so without an SSE-KMS source
+  // replicating into this region the replication role gets no use of the key at all.
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html
+  const replication: Statement[] = config.sourceBuckets.some(
+    (b) => b.sourceKmsKeyArn !== undefined && backupRegionOf(b) === region,
+  )
+    ? [
+        primaryRoleThroughS3(
+          'AllowReplicationRoleToEncryptReplicas',
+          'replication',
+          KMS_ENCRYPT_ACTIONS,
+        ),
+      ]
+    : [];
   const backfill: Statement[] =
     backupEncryptionOf(config) === 'SSE-KMS'
       ? [
@@ -77,11 +93,7 @@ export function replicaKeyPolicy(config: BastionConfig, region: string): PolicyD
           },
         },
       },
-      primaryRoleThroughS3(
-        'AllowReplicationRoleToEncryptReplicas',
-        'replication',
-        KMS_ENCRYPT_ACTIONS,
-      ),
+      ...replication,
       ...backfill,
     ],
   );

@@ -1,4 +1,4 @@
-import { BastionConfig, keyEncryptedBackups } from '../config';
+import { BastionConfig } from '../config';
 import {
   REPLICATION_DESTINATION_BUCKET_ACTIONS,
   REPLICATION_DESTINATION_OBJECT_ACTIONS,
@@ -69,16 +69,17 @@ export function replicationRolePolicy(config: BastionConfig): PolicyDocument {
       ),
     );
   }
-  // Replicas of SSE-KMS sources are re-encrypted with the replica key (the rule names it). With
-  // SSE-KMS backups, S3 may also encrypt other replicas with it, the buckets' default key.
+  // Replicas of SSE-KMS sources are re-encrypted with the replica key (the rule names it). A
+  // replica of an SSE-S3 source keeps SSE-S3, even in a bucket whose default is the backup key
+  // (SSE-KMS backups): AWS does not apply the destination's default encryption to it, so the
+  // role needs the key only for SSE-KMS sources.
   // https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html
-  const keyEncrypted = keyEncryptedBackups(config);
-  if (keyEncrypted.length > 0) {
+  if (kmsSources.length > 0) {
     statements.push(
       encryptWithBackupKeys(
         config,
         'EncryptReplicasWithBackupAccountKey',
-        keyEncrypted.map(backupRegionOf),
+        kmsSources.map(backupRegionOf),
       ),
     );
   }

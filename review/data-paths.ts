@@ -263,8 +263,8 @@ function backupKeyOf(config: BastionConfig, region: string) {
 /**
  * With SSE-KMS backups (the backup key is every backup bucket's default, S3 Bucket Keys on, so S3
  * sends the bucket's ARN as encryption context): the backfill encrypts its copies and completes
- * multipart copies, replication may encrypt replicas, both restore roles decrypt through S3; none
- * of them uses the key outside S3, and neither primary role decrypts a backup.
+ * multipart copies, both restore roles decrypt through S3; none of them uses the key outside S3,
+ * and neither primary role decrypts a backup; replication encrypts with it only for SSE-KMS sources.
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html#mpuAndPermissions
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html
  */
@@ -309,17 +309,20 @@ function backupKeyPaths(
         request('complete a multipart copy', 'backfill-role', 'kms:Decrypt'),
       ],
     },
-    {
-      id: `replication into ${bucket}, encrypted by its default key (SSE-KMS backups)`,
-      must: 'work',
-      requests: [
-        request(
-          'encrypt the replica with the backup key',
-          'replication-role',
-          'kms:GenerateDataKey',
-        ),
-      ],
-    },
+    // A replica of an SSE-S3 source keeps SSE-S3 (S3 does not apply the bucket's default key to
+    // it), so replication needs the key only where an SSE-KMS source replicates (paths above);
+    // elsewhere the role has no use of it at all.
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html
+    ...(config.sourceBuckets.some(
+      (b) => b.sourceKmsKeyArn !== undefined && backupRegionOf(b) === region,
+    )
+      ? []
+      : [
+          denied(
+            'the replication role encrypting with a key no SSE-KMS source needs',
+            request('kms:GenerateDataKey through S3', 'replication-role', 'kms:GenerateDataKey'),
+          ),
+        ]),
     {
       id: `restore from ${bucket} (SSE-KMS backups)`,
       must: 'work',

@@ -14,7 +14,14 @@ import { CONFIG_SHAPES, synthesizedShape } from '../support/config-shapes';
  * differ in what the paths touch: SSE-KMS sources (with and without S3 Bucket Keys, as two
  * encryption contexts), replica keys in two regions, replica keys named by ARN, no SSE-KMS.
  */
-const SHAPES = ['example', 'two-backup-regions', 'replica-key-arns', 'no-sse-kms', 'sse-kms'];
+const SHAPES = [
+  'example',
+  'two-backup-regions',
+  'replica-key-arns',
+  'no-sse-kms',
+  'sse-kms',
+  'sse-kms-sse-s3-sources',
+];
 
 const results = new Map<string, DataPathResult[]>();
 beforeAll(async () => {
@@ -147,6 +154,29 @@ describe('the backup key of the sse-kms shape (every backup bucket defaults to i
       expect(outside.filter((d) => d.allowed)).toEqual([]);
     },
   );
+});
+
+describe('SSE-KMS backups of SSE-S3 sources only (their replicas keep SSE-S3)', () => {
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html
+  // ("How default bucket encryption affects replication").
+  it('give the replication role no use of the backup key, and still let the backfill and restores use it through S3', () => {
+    const paths = results.get('sse-kms-sse-s3-sources')!;
+    const replicationEncrypt = paths.filter((r) =>
+      r.path.id.startsWith('the replication role encrypting with a key no SSE-KMS source needs'),
+    );
+    expect(replicationEncrypt).toHaveLength(2);
+    for (const r of replicationEncrypt) {
+      expect(r.path.must).toBe('be denied');
+      expect(r.decisions.map((d) => d.allowed)).toEqual([false]);
+    }
+    for (const id of ['backfill into', 'restore from', 'batch restore from']) {
+      const path = paths.filter(
+        (r) => r.path.id.startsWith(id) && r.path.id.endsWith('(SSE-KMS backups)'),
+      );
+      expect(path).toHaveLength(2);
+      expect(path.every((r) => r.holds && r.path.must === 'work')).toBe(true);
+    }
+  });
 });
 
 describe('mutation: a backup key policy that lets the primary account administer the key', () => {

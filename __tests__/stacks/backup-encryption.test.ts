@@ -1,5 +1,7 @@
 import { BastionConfig, exampleConfig } from '../../config';
 import { findAllConfigProblems, findConfigProblems } from '../../config/validate';
+import { replicaKeyPolicy } from '../../policies/replica-key-policy';
+import { replicationRolePolicy } from '../../policies/replication-role';
 import { TerraformJson, findResource, resourcesOf, synthesize } from '../support/synth';
 import { CONFIG_SHAPES } from '../support/config-shapes';
 
@@ -50,6 +52,28 @@ describe('SSE-KMS backup buckets', () => {
     );
     expect(Object.keys((stack as unknown as { output: object }).output)).toEqual(
       expect.arrayContaining(['replica-key-arn', 'replica_key_alias_arn']),
+    );
+  });
+
+  it('give the replication role the key only where an SSE-KMS source replicates (replicas of SSE-S3 sources keep SSE-S3)', () => {
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html
+    const sids = (doc: { Statement: readonly { Sid?: string }[] }) =>
+      doc.Statement.map((s) => s.Sid);
+    expect(sids(replicaKeyPolicy(noKmsSources, region))).not.toContain(
+      'AllowReplicationRoleToEncryptReplicas',
+    );
+    expect(sids(replicationRolePolicy(noKmsSources))).not.toContain(
+      'EncryptReplicasWithBackupAccountKey',
+    );
+    expect(sids(replicaKeyPolicy(noKmsSources, region))).toContain(
+      'AllowBackfillRoleToEncryptBackupObjects',
+    );
+    const withKmsSource = CONFIG_SHAPES['sse-kms'];
+    expect(sids(replicaKeyPolicy(withKmsSource, region))).toContain(
+      'AllowReplicationRoleToEncryptReplicas',
+    );
+    expect(sids(replicationRolePolicy(withKmsSource))).toContain(
+      'EncryptReplicasWithBackupAccountKey',
     );
   });
 

@@ -48,6 +48,13 @@ export const CONFIG_SHAPES: Readonly<Record<string, BastionConfig>> = {
   // S3 Inventory: an inventory bucket per account and region, the restore role reading the
   // backup account's reports.
   inventory: { ...exampleConfig, inventory: { enabled: true } },
+  // SSE-KMS backups of SSE-S3 sources only: their replicas keep SSE-S3, so replication has no
+  // use of the backup key; the backfill's copies and restores still go through it.
+  'sse-kms-sse-s3-sources': {
+    ...exampleConfig,
+    backupEncryption: 'SSE-KMS',
+    sourceBuckets: exampleConfig.sourceBuckets.map((b) => ({ ...b, sourceKmsKeyArn: undefined })),
+  },
 };
 
 const synthesized = new Map<string, SynthesizedStack[]>();
