@@ -4,8 +4,8 @@
  *
  *   npm run bench:backfill -- [--objects N] [--runs R] [--skip-diff-memory] [--keep-server]
  *
- * For each tool: wall time (median of R runs, each into a fresh bucket), peak RSS (GNU time),
- * and requests sent (counted in one extra run through a recording proxy, not timed). Then the
+ * For each tool: wall time (median of R runs, each into a fresh bucket), CPU and peak RSS (GNU
+ * time), and requests sent (counted in one extra run through a recording proxy, not timed). Then the
  * peak memory of the diff over 1,000,000 listed keys. Installs the Debian packages awscli,
  * rclone and time when missing (apt-get; root or sudo).
  */
@@ -45,6 +45,8 @@ interface Tool {
 interface Measurement {
   seconds: number;
   peakRssMiB: number;
+  /** User + system CPU of the tool's own process tree (not the server's). */
+  cpuSeconds: number;
 }
 
 /** Runs a tool under GNU time; asynchronous, so that the recording proxy in this process answers. */
@@ -52,7 +54,7 @@ async function timed(
   argv: string[],
   env: Record<string, string | undefined>,
 ): Promise<Measurement> {
-  const child = spawn('/usr/bin/time', ['-f', '%e %M', ...argv], {
+  const child = spawn('/usr/bin/time', ['-f', '%e %M %U %S', ...argv], {
     env,
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -64,8 +66,8 @@ async function timed(
   const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
   if (status !== 0) throw new Error(`${argv.join(' ')} failed: ${stderr}`);
   const last = stderr.trim().split('\n').pop() ?? '';
-  const [seconds, kb] = last.split(' ').map(Number);
-  return { seconds, peakRssMiB: Math.round(kb / 1024) };
+  const [seconds, kb, user, system] = last.split(' ').map(Number);
+  return { seconds, peakRssMiB: Math.round(kb / 1024), cpuSeconds: user + system };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -194,7 +196,9 @@ export async function benchBackfill(options: BackfillBenchOptions): Promise<void
       if (!report.ok) throw new Error(`${tool.name} left ${report.missing.count} objects missing`);
       await deleteBucket(client, destination);
       measurements.get(tool)?.push(measurement);
-      log(`${tool.name}: run ${run + 1}: ${measurement.seconds} s, ${measurement.peakRssMiB} MiB`);
+      log(
+        `${tool.name}: run ${run + 1}: ${measurement.seconds} s, ${measurement.cpuSeconds.toFixed(2)} s CPU, ${measurement.peakRssMiB} MiB`,
+      );
     }
   }
   const rows: string[] = [];
@@ -216,18 +220,20 @@ export async function benchBackfill(options: BackfillBenchOptions): Promise<void
     const heads = count((r) => r.method === 'HEAD');
     const seconds = median(times.map((t) => t.seconds));
     const rss = Math.max(...times.map((t) => t.peakRssMiB));
+    // Start-up (Node and tsx, Python, Go) included: CPU per object of the whole run.
+    const cpuMsPerObject = (median(times.map((t) => t.cpuSeconds)) * 1000) / objectCount;
     if (tool.name.startsWith('npm run backfill')) ours = seconds;
     if (tool.name.startsWith('aws s3 sync (')) baseline = seconds;
     rows.push(
-      `| ${tool.name} | ${seconds.toFixed(2)} s (${times.map((t) => t.seconds.toFixed(1)).join(', ')}) | ${Math.round(objectCount / seconds)} | ${rss} MiB | ${requests.length} (${copies} copy, ${lists} list, ${heads} head, ${requests.length - copies - lists - heads} other, e.g. ListObjects v1) |`,
+      `| ${tool.name} | ${seconds.toFixed(2)} s (${times.map((t) => t.seconds.toFixed(1)).join(', ')}) | ${Math.round(objectCount / seconds)} | ${cpuMsPerObject.toFixed(2)} ms | ${rss} MiB | ${requests.length} (${copies} copy, ${lists} list, ${heads} head, ${requests.length - copies - lists - heads} other, e.g. ListObjects v1) |`,
     );
   }
 
   const lines = [
     `Data set: ${objectCount} objects of 1 KiB in 8 prefixes; server: ${external ? endpoint : 'local Ceph RGW (scripts/test-s3-server.sh)'}; ${runs} runs per tool, median wall time; machine: ${cpus().length} cores, server on the same machine.`,
     '',
-    '| tool | wall time, median (runs) | objects/s | peak RSS | requests sent |',
-    '|---|---|---|---|---|',
+    '| tool | wall time, median (runs) | objects/s | CPU per object (tool) | peak RSS | requests sent |',
+    '|---|---|---|---|---|---|',
     ...rows,
   ];
   if (baseline !== undefined && ours !== undefined) {
