@@ -4,6 +4,7 @@ import { exampleConfig } from '../config';
 import { findAllConfigProblems } from '../config/validate';
 import { config as sampleConfig } from '../examples/bastion.config';
 import { residualRisks } from '../review/report';
+import { CONFIG_SHAPES } from './support/config-shapes';
 import { synthesize } from './support/synth';
 
 // The README is the adopter's path (issue 15): every step in order, every npm script named, every
@@ -77,6 +78,22 @@ describe('README', () => {
     expect(readme).toMatch(
       /in the \*\*backup account\*\*, in the \*\*same region as the backup bucket\*\*/,
     );
+  });
+
+  it('agrees with the review report: SSE-KMS backups leave the replicas of SSE-S3 sources under SSE-S3', () => {
+    const sseKms = CONFIG_SHAPES['sse-kms'];
+    const risk = residualRisks({ config: sseKms }).join('\n');
+    expect(risk).toContain('SSE-KMS backups do not cover the replicas of SSE-S3 sources');
+    expect(risk).toContain('`example-prod-assets`');
+    expect(risk).not.toContain('`example-prod-ledger`');
+    // Not said where it does not apply: SSE-S3 backups, or every source SSE-KMS.
+    for (const config of [
+      exampleConfig,
+      { ...sseKms, sourceBuckets: sseKms.sourceBuckets.filter((b) => b.sourceKmsKeyArn) },
+    ]) {
+      expect(residualRisks({ config }).join('\n')).not.toContain('SSE-KMS backups do not cover');
+    }
+    expect(readme).toContain('Replicas of SSE-S3 sources keep SSE-S3');
   });
 
   it('agrees with the review report: the backfill copy never overwrites under If-None-Match', () => {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { BastionConfig, backupEncryptionOf } from '../config';
 import { Statement } from '../policies/document';
 import { WRITE_GUARD_PURPOSE } from '../policies/backup-write-guards';
 import { INVENTORY_REPORT_PREFIX } from '../policies/arns';
@@ -210,6 +211,27 @@ export function residualRisks(review: Pick<Review, 'config'>): string[] {
         ? ''
         : 'The replica retention cap (`DenyRetentionBeyondCap`) follows the S3 user guide; the ' +
           'evaluator cannot model it for `s3:ReplicateObject`, a live account proves it.'),
+    ...sseS3ReplicasRisk(review.config),
+  ];
+}
+
+/**
+ * With SSE-KMS backups, the replicas of SSE-S3 sources keep SSE-S3: S3 replication keeps a
+ * replica's encryption type and does not apply the destination's default to it.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html
+ */
+function sseS3ReplicasRisk(config: BastionConfig): string[] {
+  if (backupEncryptionOf(config) !== 'SSE-KMS') return [];
+  const sseS3 = config.sourceBuckets.filter((b) => b.sourceKmsKeyArn === undefined);
+  if (sseS3.length === 0) return [];
+  return [
+    '10. **SSE-KMS backups do not cover the replicas of SSE-S3 sources** ' +
+      `(${sseS3.map((b) => `\`${b.name}\``).join(', ')}): a replica keeps its source's ` +
+      "encryption type and S3 does not apply the backup bucket's default key to it, so reading " +
+      "those replicas needs a bucket grant only. The backfill's copies and the replicas of " +
+      'SSE-KMS sources carry the backup key. Encrypt those sources with SSE-KMS (`sourceKmsKeyArn`), ' +
+      'or move existing replicas to the key with `UpdateObjectEncryption` from the backup account ' +
+      '(docs/backup-integrity.md).',
   ];
 }
 
