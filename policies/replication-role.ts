@@ -59,6 +59,11 @@ export function replicationRolePolicy(config: BastionConfig): PolicyDocument {
     },
   ];
   const kmsSources = sources.filter((b) => b.sourceKmsKeyArn !== undefined);
+  // Replicas of SSE-KMS sources are re-encrypted with the replica key (the rule names it). A
+  // replica of an SSE-S3 source keeps SSE-S3, even in a bucket whose default is the backup key
+  // (SSE-KMS backups): AWS does not apply the destination's default encryption to it, so the
+  // role needs the key only for SSE-KMS sources.
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html
   if (kmsSources.length > 0) {
     statements.push(
       decryptThroughS3(
@@ -67,15 +72,6 @@ export function replicationRolePolicy(config: BastionConfig): PolicyDocument {
         kmsSources.map((b) => b.sourceKmsKeyArn as string),
         kmsSources.map((b) => ({ bucketName: b.name, region: b.region })),
       ),
-    );
-  }
-  // Replicas of SSE-KMS sources are re-encrypted with the replica key (the rule names it). A
-  // replica of an SSE-S3 source keeps SSE-S3, even in a bucket whose default is the backup key
-  // (SSE-KMS backups): AWS does not apply the destination's default encryption to it, so the
-  // role needs the key only for SSE-KMS sources.
-  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html
-  if (kmsSources.length > 0) {
-    statements.push(
       encryptWithBackupKeys(
         config,
         'EncryptReplicasWithBackupAccountKey',
