@@ -115,6 +115,18 @@ export const RESTORE_TARGET_OBJECT_ACTIONS = [
 ] as const;
 
 /**
+ * Every S3 write, for a role's Deny on the buckets it must never change (the backfill role on
+ * the sources, the restore roles on the backups), whatever another policy grants it later.
+ */
+export const S3_WRITE_ACTION_PATTERNS = [
+  's3:Put*',
+  's3:Delete*',
+  's3:Replicate*',
+  's3:Restore*',
+  's3:Bypass*',
+] as const;
+
+/**
  * Reading an SSE-KMS object through S3 (GetObject, CopyObject's source, replication's source).
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html
  */

@@ -5,6 +5,7 @@ import {
   BACKFILL_SOURCE_BUCKET_ACTIONS,
   BACKFILL_SOURCE_OBJECT_ACTIONS,
   KMS_MULTIPART_COMPLETE_ACTIONS,
+  S3_WRITE_ACTION_PATTERNS,
 } from './actions';
 import { accountRootArn, backupRegionOf, bucketArn, objectsArn, partitionOf } from './arns';
 import { principalIs } from './conditions';
@@ -117,7 +118,7 @@ export function backfillRolePolicy(config: BastionConfig): PolicyDocument {
         // Never write to a production bucket, whatever another policy grants the role later.
         Sid: 'DenyWritesToSourceBuckets',
         Effect: 'Deny',
-        Action: ['s3:Put*', 's3:Delete*', 's3:Replicate*', 's3:Restore*', 's3:Bypass*'],
+        Action: [...S3_WRITE_ACTION_PATTERNS],
         Resource: sources.flatMap((b) => [bucketArn(config, b.name), objectsArn(config, b.name)]),
       },
     ],

@@ -1,4 +1,5 @@
 import { BastionConfig, keyEncryptedBackups } from '../config';
+import { S3_WRITE_ACTION_PATTERNS } from './actions';
 import { backupRegionOf, bucketArn, objectsArn } from './arns';
 import { Statement } from './document';
 import { decryptThroughS3, replicaKeys } from './kms-grants';
@@ -72,7 +73,7 @@ export function denyWritesToBackupBuckets(config: BastionConfig): Statement {
   return {
     Sid: 'DenyWritesToBackupBuckets',
     Effect: 'Deny',
-    Action: ['s3:Put*', 's3:Delete*', 's3:Replicate*', 's3:Restore*', 's3:Bypass*'],
+    Action: [...S3_WRITE_ACTION_PATTERNS],
     Resource: config.sourceBuckets.flatMap((b) => [
       bucketArn(config, b.backupBucketName),
       objectsArn(config, b.backupBucketName),
