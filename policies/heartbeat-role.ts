@@ -1,8 +1,9 @@
 import { BastionConfig, SourceBucketConfig } from '../config';
-import { HEARTBEAT_CANARY_ACTIONS, KMS_ENCRYPT_ACTIONS } from './actions';
+import { HEARTBEAT_CANARY_ACTIONS } from './actions';
 import { bucketArn, heartbeatKeyOf, partitionOf } from './arns';
 import { onBehalfOf } from './conditions';
 import { PolicyDocument, Statement, policyDocument } from './document';
+import { encryptThroughS3 } from './kms-grants';
 
 /**
  * Only EventBridge Scheduler, acting for the primary account, may assume the heartbeat role.
@@ -41,17 +42,13 @@ export function heartbeatRolePolicy(
   ];
   const kmsSources = sources.filter((b) => b.sourceKmsKeyArn !== undefined);
   if (kmsSources.length > 0) {
-    statements.push({
-      Sid: 'EncryptCanariesOfKmsSourcesThroughS3',
-      Effect: 'Allow',
-      Action: [...KMS_ENCRYPT_ACTIONS],
-      Resource: [...new Set(kmsSources.map((b) => b.sourceKmsKeyArn as string))],
-      Condition: {
-        StringEquals: {
-          'kms:ViaService': [...new Set(kmsSources.map((b) => `s3.${b.region}.amazonaws.com`))],
-        },
-      },
-    });
+    statements.push(
+      encryptThroughS3(
+        'EncryptCanariesOfKmsSourcesThroughS3',
+        kmsSources.map((b) => b.sourceKmsKeyArn as string),
+        kmsSources.map((b) => b.region),
+      ),
+    );
   }
   return policyDocument(
     { name: 'heartbeat-role-policy', kind: 'identity', partition: partitionOf(config) },

@@ -80,16 +80,28 @@ export function encryptWithBackupKeys(
   Sid: string,
   regions: readonly string[],
 ): Statement {
-  const unique = [...new Set(regions)];
-  const keys = replicaKeys(config, unique);
+  const keys = replicaKeys(config, regions);
+  return encryptThroughS3(Sid, keys.resources, regions, keys.condition);
+}
+
+/**
+ * kms:Encrypt and kms:GenerateDataKey on `keys`, only when S3 asks for them (kms:ViaService) in
+ * one of `regions`: what a role needs, besides the S3 permission, to write SSE-KMS objects.
+ */
+export function encryptThroughS3(
+  Sid: string,
+  keys: readonly string[],
+  regions: readonly string[],
+  condition: ConditionBlock = {},
+): Statement {
   return {
     Sid,
     Effect: 'Allow',
     Action: [...KMS_ENCRYPT_ACTIONS],
-    Resource: keys.resources,
+    Resource: [...new Set(keys)],
     Condition: {
-      ...keys.condition,
-      StringEquals: { 'kms:ViaService': unique.map((r) => `s3.${r}.amazonaws.com`) },
+      ...condition,
+      StringEquals: { 'kms:ViaService': [...new Set(regions)].map((r) => `s3.${r}.amazonaws.com`) },
     },
   };
 }
