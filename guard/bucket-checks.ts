@@ -50,18 +50,19 @@ function settings(bucket: PlannedBucket): Refusal[] {
   const kept = bucket.bucket.filter((b) => remaining(b) !== null);
   if (bucket.bucket.length > 0 && kept.length === 0) return refusals;
   const address = bucket.bucket[0]?.address ?? bucket.name;
-  const only = (type: keyof PlannedBucket['settings']) =>
-    bucket.settings[type]
+  /** The setting's resources that remain after the plan; none is itself a refusal. */
+  const required = (type: keyof PlannedBucket['settings'], missing: string) => {
+    const left = bucket.settings[type]
       .map((c) => ({ change: c, after: remaining(c) }))
       .filter((s) => s.after !== null);
+    if (left.length === 0) refusals.push({ address, reason: `${bucket.name}: ${missing}` });
+    return left;
+  };
 
-  const versioning = only('aws_s3_bucket_versioning');
-  if (versioning.length === 0) {
-    refusals.push({
-      address,
-      reason: `${bucket.name}: no versioning configuration: versioning must be Enabled`,
-    });
-  }
+  const versioning = required(
+    'aws_s3_bucket_versioning',
+    'no versioning configuration: versioning must be Enabled',
+  );
   for (const { change, after } of versioning) {
     const off = versioningTurnedOff(REQUIRED_BUCKET_SETTINGS.versioning, after);
     if (off) {
@@ -72,13 +73,10 @@ function settings(bucket: PlannedBucket): Refusal[] {
     }
   }
 
-  const pab = only('aws_s3_bucket_public_access_block');
-  if (pab.length === 0) {
-    refusals.push({
-      address,
-      reason: `${bucket.name}: no public access block: all four settings must be on`,
-    });
-  }
+  const pab = required(
+    'aws_s3_bucket_public_access_block',
+    'no public access block: all four settings must be on',
+  );
   for (const { change, after } of pab) {
     const required = REQUIRED_BUCKET_SETTINGS.publicAccessBlock;
     for (const { setting, value } of publicAccessBlockTurnedOff(required, after)) {
@@ -89,13 +87,10 @@ function settings(bucket: PlannedBucket): Refusal[] {
     }
   }
 
-  const ownership = only('aws_s3_bucket_ownership_controls');
-  if (ownership.length === 0) {
-    refusals.push({
-      address,
-      reason: `${bucket.name}: no ownership controls: ownership must be BucketOwnerEnforced`,
-    });
-  }
+  const ownership = required(
+    'aws_s3_bucket_ownership_controls',
+    'no ownership controls: ownership must be BucketOwnerEnforced',
+  );
   for (const { change, after } of ownership) {
     const value = firstBlockOf(after, 'rule')?.object_ownership;
     if (value !== 'BucketOwnerEnforced') {
