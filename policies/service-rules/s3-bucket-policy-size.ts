@@ -1,12 +1,11 @@
-import { Subject } from './rule';
+import { EXAMPLE_BUCKET, EXAMPLE_BUCKET_ARN, Subject } from './rule';
 import { policyOfSize, sizeLimitRule } from './size-limit';
 
-const BUCKET = 'arn:aws:s3:::example-bastion-prod-assets';
 const statement = {
   Effect: 'Deny',
   Principal: '*',
   Action: 's3:GetObject',
-  Resource: `${BUCKET}/*`,
+  Resource: `${EXAMPLE_BUCKET_ARN}/*`,
 };
 
 /** "Bucket policies are limited to 20 KB in size." */
@@ -22,13 +21,13 @@ export const s3BucketPolicySize = sizeLimitRule({
     compliant: {
       kind: 'bucket-policy',
       where: 'example',
-      bucket: 'example-bastion-prod-assets',
+      bucket: EXAMPLE_BUCKET,
       json: policyOfSize(10, statement),
     },
     nonCompliant: {
       kind: 'bucket-policy',
       where: 'example',
-      bucket: 'example-bastion-prod-assets',
+      bucket: EXAMPLE_BUCKET,
       json: policyOfSize(200, statement),
     },
   },
