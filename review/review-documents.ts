@@ -159,10 +159,10 @@ export async function reviewDocuments(
     serviceRuleFindings:
       options.serviceRuleSubjects && checkServiceRules(options.serviceRuleSubjects),
     dataPaths: full
-      ? await evaluateDataPaths(
-          dataPathsOf(config, documents),
-          dataPathActorsFromDocuments(config, documents),
-        )
+      ? await evaluateDataPaths(dataPathsOf(config, documents), [
+          ...actors,
+          ...dataPathOnlyActors(config),
+        ])
       : undefined,
     inventoryBuckets:
       options.layers === undefined && options.actors === undefined
