@@ -1,9 +1,16 @@
 import { BastionConfig, SourceBucketConfig, backupEncryptionOf } from '../config';
-import { REPLICA_KEY_ALIAS, backupRegionOf, bucketArn, partitionOf } from '../policies/arns';
+import {
+  REPLICA_KEY_ALIAS,
+  accountRootArn,
+  backupRegionOf,
+  bucketArn,
+  partitionOf,
+} from '../policies/arns';
 import { PolicyDocument, Statement } from '../policies/document';
 import { SynthesizedIamDocument } from '../terraform/synthesized';
 import { ACTOR_IDS, Actor, DataPathActorId } from './actors';
 import { evaluate } from './evaluate';
+import { OBJECT_KEY } from './matrix';
 
 /**
  * The data paths of every role, request by request, through the evaluator with the documents as
@@ -36,7 +43,6 @@ export interface DataPathResult {
   readonly holds: boolean;
 }
 
-const OBJECT_KEY = 'some/object-key';
 const ENCRYPTION_CONTEXT = 'kms:EncryptionContext:aws:s3:arn';
 
 /**
@@ -51,7 +57,7 @@ export function defaultKeyPolicy(config: BastionConfig, accountId: string): Poli
       {
         Sid: 'EnableIAMUserPermissions',
         Effect: 'Allow',
-        Principal: { AWS: `arn:${partitionOf(config)}:iam::${accountId}:root` },
+        Principal: { AWS: accountRootArn(config, accountId) },
         Action: ['kms:*'],
         Resource: ['*'],
       },
@@ -149,11 +155,7 @@ export function dataPathsOf(
     }
     // With S3 Bucket Keys, S3 asks KMS with the bucket's ARN as encryption context; without, with
     // the object's. https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html
-    const replicaKey = config.replicaKmsKeyArns?.[backupRegion];
-    const replicaKeyResource =
-      replicaKey ?? `arn:${partitionOf(config)}:kms:${backupRegion}:${backup}:key/replica-key-id`;
-    const aliasContext: Record<string, string[]> =
-      replicaKey === undefined ? { 'kms:ResourceAliases': [REPLICA_KEY_ALIAS] } : {};
+    const { resource: replicaKeyResource, aliasContext } = backupKeyOf(config, backupRegion);
     for (const bucketKeys of [false, true]) {
       const label = bucketKeys ? 'SSE-KMS with Bucket Keys' : 'SSE-KMS';
       const sourceContext = bucketKeys ? bucketArn(config, source.name) : sourceObject;
