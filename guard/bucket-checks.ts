@@ -10,7 +10,7 @@ import {
   versioningTurnedOff,
 } from '../terraform/resource-weakenings';
 import { Floor } from './floor';
-import { PlannedBucket, isDelete, isReplace, remaining } from './plan-index';
+import { PlannedBucket, bucketGoes, isDelete, isReplace, remaining } from './plan-index';
 
 /** One reason to refuse a plan: the resource it concerns and what is wrong, in one line. */
 export interface Refusal {
@@ -47,8 +47,7 @@ function destroyed(bucket: PlannedBucket): Refusal[] {
 /** The settings a backup bucket must keep, as planned. Skipped when the bucket itself goes. */
 function settings(bucket: PlannedBucket): Refusal[] {
   const refusals: Refusal[] = [];
-  const kept = bucket.bucket.filter((b) => remaining(b) !== null);
-  if (bucket.bucket.length > 0 && kept.length === 0) return refusals;
+  if (bucketGoes(bucket)) return refusals;
   const address = bucket.bucket[0]?.address ?? bucket.name;
   /** The setting's resources that remain after the plan; none is itself a refusal. */
   const required = (type: keyof PlannedBucket['settings'], missing: string) => {
@@ -130,8 +129,7 @@ function objectLock(bucket: PlannedBucket, floor: Floor): Refusal[] {
     }
   }
   const kept = configurations.filter((c) => lockRetentionOf(remaining(c)) !== undefined);
-  const bucketGoes = bucket.bucket.length > 0 && bucket.bucket.every((b) => remaining(b) === null);
-  if (floor.objectLockDays !== undefined && kept.length === 0 && !bucketGoes) {
+  if (floor.objectLockDays !== undefined && kept.length === 0 && !bucketGoes(bucket)) {
     refusals.push({
       address: bucket.bucket[0]?.address ?? bucket.name,
       reason: `${bucket.name}: no Object Lock default retention; the floor requires at least ${floor.objectLockDays} days`,

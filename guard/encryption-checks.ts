@@ -1,7 +1,7 @@
 import { BastionConfig, backupEncryptionOf } from '../config';
 import { Refusal } from './bucket-checks';
 import { Values } from './plan-file';
-import { PlanIndex, PlannedBucket, remaining } from './plan-index';
+import { PlanIndex, PlannedBucket, bucketGoes, remaining } from './plan-index';
 
 const ENCRYPTION = 'aws_s3_bucket_server_side_encryption_configuration';
 
@@ -47,7 +47,7 @@ export function encryptionRefusals(
   const refusals: Refusal[] = [];
   for (const bucket of buckets) {
     if (!configured.has(bucket.name)) continue;
-    if (bucket.bucket.length > 0 && bucket.bucket.every((b) => remaining(b) === null)) continue;
+    if (bucketGoes(bucket)) continue;
     const changes = index
       .ofType(ENCRYPTION)
       .filter((c) => index.stringAttribute(c, 'bucket', 'bucket') === bucket.name);

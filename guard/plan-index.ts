@@ -33,6 +33,11 @@ export function remaining(change: ResourceChange): Values | null {
     : change.change.after;
 }
 
+/** Whether the plan deletes the bucket itself (the checks of its settings then do not apply). */
+export function bucketGoes(bucket: PlannedBucket): boolean {
+  return bucket.bucket.length > 0 && bucket.bucket.every((b) => remaining(b) === null);
+}
+
 function configResources(
   module: ConfigModule | undefined,
   prefix = '',

@@ -6,7 +6,7 @@ import { backupBucketMatrix, findingsOf } from '../review/matrix';
 import { S3ActionCatalog } from '../review/s3-actions';
 import { denyLoosening } from '../terraform/resource-weakenings';
 import { Refusal } from './bucket-checks';
-import { PlannedBucket, remaining } from './plan-index';
+import { PlannedBucket, bucketGoes, remaining } from './plan-index';
 
 /** A policy attribute as planned: JSON text, parsed; undefined when unknown or not JSON. */
 export function parsePolicy(text: unknown): PolicyDocument | undefined {
@@ -124,8 +124,7 @@ export async function policyRefusals(
 ): Promise<Refusal[]> {
   const refusals: Refusal[] = [];
   const policies = bucket.settings.aws_s3_bucket_policy.filter((c) => remaining(c) !== null);
-  const bucketGoes = bucket.bucket.length > 0 && bucket.bucket.every((b) => remaining(b) === null);
-  if (bucketGoes) return refusals;
+  if (bucketGoes(bucket)) return refusals;
   if (policies.length === 0) {
     refusals.push({
       address: bucket.bucket[0]?.address ?? bucket.name,
