@@ -100,7 +100,6 @@ export class PrimaryStack extends TerraformStack {
     }
 
     const topic = alertTopic(this, config, plan.name);
-    const ruleIds = new Map<string, string>();
     for (const source of plan.buckets) {
       const versioning =
         source.manageSourceVersioning === false
@@ -127,7 +126,6 @@ export class PrimaryStack extends TerraformStack {
       if (heartbeatSettings(config).enabled) {
         heartbeatSchedule(this, config, source, heartbeatPermissions);
       }
-      ruleIds.set(source.name, rule.id as string);
       if (source.replicationTimeControl === true) {
         const region = backupRegionOf(source);
         const { provider, topic: regionalTopic } =
@@ -154,7 +152,6 @@ export class PrimaryStack extends TerraformStack {
       regionalAlertTopicNames: new Map(
         [...this.regions.keys()].map((region) => [region, alertTopicName(plan.name, region)]),
       ),
-      ruleIds,
     });
   }
 
