@@ -20,9 +20,6 @@ export const DEFAULT_TAGS: Readonly<Record<string, string>> = {
 /** `s3-bastion-backup-us-west-2`, `s3-bastion-primary-us-east-1`: the stack name says which. */
 export const DEFAULT_WORKSPACE_PREFIX = 's3-bastion-';
 
-/** The default of earlier deployments, which doubled a word (`s3-bastion-backup-backup-us-west-2`). */
-export const LEGACY_WORKSPACE_PREFIX = 's3-bastion-backup-';
-
 /**
  * The stack's provider: aliased after the stack, pinned to its account so that Terraform refuses
  * to apply with another account's credentials, and assuming the deploy role if set. Every
