@@ -122,7 +122,7 @@ export class PrimaryStack extends TerraformStack {
         // `terraform destroy` must not plan that.
         lifecycle: { preventDestroy: true },
       });
-      replicationFailureAlarm(this, config, source, rule.id as string, topic);
+      replicationFailureAlarm(this, config, source, topic);
       if (heartbeatSettings(config).enabled) {
         heartbeatSchedule(this, config, source, heartbeatPermissions);
       }
@@ -130,7 +130,7 @@ export class PrimaryStack extends TerraformStack {
         const region = backupRegionOf(source);
         const { provider, topic: regionalTopic } =
           region === plan.region ? { provider: undefined, topic } : this.inRegion(region);
-        replicationLatencyAlarm(this, config, source, rule.id as string, regionalTopic, provider);
+        replicationLatencyAlarm(this, config, source, regionalTopic, provider);
       }
     }
     if (inventoryEnabled(config)) {
