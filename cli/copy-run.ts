@@ -1,12 +1,10 @@
 import type { BackfillOptions } from '../s3/backfill/backfill';
 import { loadConfig } from '../config';
 import { type RestoreOptions, restoreTargetProblem } from '../s3/restore/restore';
-import type { RestoreSummary } from '../s3/restore/summary';
 import { instantFlag, positiveIntegerFlag } from './args';
 import type { BucketPair } from './copy-settings';
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEM } from './exit-codes';
 import type { Output } from './runtime';
-import { restoreSummaryText } from './summary';
 
 /**
  * The parts of backfill, restore and verify that are CLI, not entry: their run flags as the
@@ -105,10 +103,6 @@ export function restoreRunOptions(
             output.stdout.write(`would ${action} ${JSON.stringify(key)} (${size} bytes)\n`),
   };
 }
-
-/** The restore's summary as text: its flag that allows overwriting is --into-production. */
-export const restoreRunText = (summary: RestoreSummary) =>
-  restoreSummaryText(summary, '--into-production');
 
 /**
  * Writes a run's summary, one JSON line with --json or else `text`, and returns the exit code:

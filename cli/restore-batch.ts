@@ -176,18 +176,15 @@ export const batchRestoreCommand: Command<typeof FLAGS> = {
     }
     const region = regionFlag(values.region, 'region');
     const role = roleArnFlag(values['role-arn'], 'role-arn');
+    // One AssumeRole session for both clients (each would otherwise assume the role itself).
+    const credentials = role === undefined ? undefined : assumedRoleCredentials(role, region);
     const client = createS3Client({
       region,
       endpointUrl: urlFlag(values['endpoint-url'], 'endpoint-url'),
-      roleArn: role,
+      credentials,
       maxSockets: 8,
     });
-    const control = values['dry-run']
-      ? undefined
-      : new S3ControlClient({
-          region,
-          credentials: role === undefined ? undefined : assumedRoleCredentials(role, region),
-        });
+    const control = values['dry-run'] ? undefined : new S3ControlClient({ region, credentials });
     const versionsFrom = values['versions-from-inventory'];
     const result = await batchRestore({
       client,

@@ -114,8 +114,8 @@ function keyLines(list: readonly string[], count: number, label: string): string
   ];
 }
 
-/** `overwriteFlag`: the flag that allows overwriting differing keys, named in the CONFLICTS row. */
-export function restoreSummaryText(s: RestoreSummary, overwriteFlag: string): string {
+/** The CONFLICTS row names --into-production, the flag that overwrites differing keys. */
+export function restoreSummaryText(s: RestoreSummary): string {
   const { plan } = s;
   const text = new SummaryText(18)
     .push(
@@ -159,7 +159,7 @@ export function restoreSummaryText(s: RestoreSummary, overwriteFlag: string): st
     if (s.conflicts > 0) {
       text.row(
         'CONFLICTS',
-        `${formatCount(s.conflicts)} keys exist in the target with other content: left alone (${overwriteFlag} overwrites them)`,
+        `${formatCount(s.conflicts)} keys exist in the target with other content: left alone (--into-production overwrites them)`,
       );
     } else {
       text.row(

@@ -1,3 +1,4 @@
+import { backupRegionOf } from '../policies/arns';
 import type { BastionConfig, SourceBucketConfig } from './types';
 
 /** The backup buckets' default encryption, `backupEncryption` or its default. */
@@ -21,5 +22,5 @@ export function keyEncryptedBackups(
 
 /** The backup regions that hold a backup-account key (replica key), in config order. */
 export function backupKeyRegions(config: BastionConfig): string[] {
-  return [...new Set(keyEncryptedBackups(config).map((b) => b.backupRegion ?? b.region))];
+  return [...new Set(keyEncryptedBackups(config).map(backupRegionOf))];
 }

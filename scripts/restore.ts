@@ -1,11 +1,12 @@
 // `npm run restore`: a backup bucket as it was at a point in time, into a target (s3/restore/).
-import { finishRun, restoreRunOptions, restoreRunText } from '../cli/copy-run';
+import { finishRun, restoreRunOptions } from '../cli/copy-run';
 import { bucketPairFlags, pairCopySettings } from '../cli/copy-settings';
 import { CONNECTION_FLAGS, copyFlags, maxKeysFlag, RESTORE_FLAGS } from '../cli/flags';
 import { AWS_ENV, CONFIG_ENV, STATE_DIR_ENV } from '../cli/help';
 import { withProgress } from '../cli/progress';
 import { RESTORE_ENGINE_FLAG, restoreEngineCommand, restoreEngineMain } from '../cli/restore-batch';
 import { type Command, runMain } from '../cli/runtime';
+import { restoreSummaryText } from '../cli/summary';
 import { restore } from '../s3/restore/restore';
 import { restoreSummary } from '../s3/restore/summary';
 
@@ -39,7 +40,7 @@ export const restoreCommand: Command<typeof FLAGS> = {
       restore({ ...copy, ...options, signal, stats }),
     );
     const summary = restoreSummary(pair.first, pair.second, values.prefix, options.asOf, result);
-    return finishRun(output, values.json, summary, restoreRunText, {
+    return finishRun(output, values.json, summary, restoreSummaryText, {
       interrupted: result.interrupted || signal.aborted,
       ok: result.dryRun !== undefined || summary.complete,
     });

@@ -9,7 +9,7 @@ import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { AlertsConfig, BastionConfig, HeartbeatConfig, SourceBucketConfig } from '../config';
-import { heartbeatKeyOf } from '../policies/arns';
+import { heartbeatKeyOf, replicationRuleId } from '../policies/arns';
 import { toJson } from '../policies/document';
 import { EVENT_RULE_NAME_PREFIX, eventLogGroupPolicy } from '../policies/event-log-policy';
 
@@ -300,7 +300,6 @@ const HOUR = 3600;
 function replicationMetric(
   metricName: 'OperationsFailedReplication' | 'ReplicationLatency',
   source: SourceBucketConfig,
-  ruleId: string,
 ): { namespace: string; metricName: string; dimensions: Record<string, string> } {
   return {
     namespace: 'AWS/S3',
@@ -308,7 +307,7 @@ function replicationMetric(
     dimensions: {
       SourceBucket: source.name,
       DestinationBucket: source.backupBucketName,
-      RuleId: ruleId,
+      RuleId: replicationRuleId(source),
     },
   };
 }
@@ -318,14 +317,13 @@ export function replicationFailureAlarm(
   scope: Construct,
   config: BastionConfig,
   source: SourceBucketConfig,
-  ruleId: string,
   topic: SnsTopic,
 ): CloudwatchMetricAlarm {
   const threshold = alertThresholds(config).failedReplicationsPer15Minutes;
   return topicAlarm(scope, `${source.name}-replication-failures-alarm`, {
     name: `s3-bastion-${source.name}-replication-failures`,
     description: `${threshold}+ failed replication operations from ${source.name} to ${source.backupBucketName} in 15 minutes: objects are not reaching the backup.`,
-    metric: replicationMetric('OperationsFailedReplication', source, ruleId),
+    metric: replicationMetric('OperationsFailedReplication', source),
     statistic: 'Sum',
     periodSeconds: 900,
     threshold,
@@ -348,7 +346,6 @@ export function replicationLatencyAlarm(
   scope: Construct,
   config: BastionConfig,
   source: SourceBucketConfig,
-  ruleId: string,
   topic: SnsTopic,
   provider: AwsProvider | undefined,
 ): CloudwatchMetricAlarm {
@@ -360,7 +357,7 @@ export function replicationLatencyAlarm(
       `Replication from ${source.name} to ${source.backupBucketName} is more than ${minutes} ` +
       `minutes behind (S3 Replication Time Control SLA: ${RTC_SLA_MINUTES} minutes). New ` +
       'objects are not yet in the backup.',
-    metric: replicationMetric('ReplicationLatency', source, ruleId),
+    metric: replicationMetric('ReplicationLatency', source),
     statistic: 'Maximum',
     periodSeconds: 300,
     threshold: minutes * 60,

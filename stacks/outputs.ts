@@ -8,6 +8,7 @@ import {
   inventoryBucketName,
   partitionOf,
   replicaKeyAliasArn,
+  replicationRuleId,
   roleArn,
   roleName,
 } from '../policies/arns';
@@ -137,8 +138,6 @@ export function primaryStackOutputs(
     readonly alertTopicName: string;
     /** Topics of this account in backup regions (replication-latency alarms), by region. */
     readonly regionalAlertTopicNames: ReadonlyMap<string, string>;
-    /** The replication rule id of each source bucket of this stack. */
-    readonly ruleIds: ReadonlyMap<string, string>;
   },
 ): void {
   commonOutputs(stack, config, plan, resources.alertTopicName, 'replication-failure');
@@ -162,7 +161,7 @@ export function primaryStackOutputs(
       plan.buckets.map((b) => [
         b.name,
         {
-          rule_id: resources.ruleIds.get(b.name),
+          rule_id: replicationRuleId(b),
           destination_bucket_arn: bucketArn(config, b.backupBucketName),
           destination_region: backupRegionOf(b),
           replication_time_control: b.replicationTimeControl === true,

@@ -100,7 +100,6 @@ export class PrimaryStack extends TerraformStack {
     }
 
     const topic = alertTopic(this, config, plan.name);
-    const ruleIds = new Map<string, string>();
     for (const source of plan.buckets) {
       const versioning =
         source.manageSourceVersioning === false
@@ -123,16 +122,15 @@ export class PrimaryStack extends TerraformStack {
         // `terraform destroy` must not plan that.
         lifecycle: { preventDestroy: true },
       });
-      replicationFailureAlarm(this, config, source, rule.id as string, topic);
+      replicationFailureAlarm(this, config, source, topic);
       if (heartbeatSettings(config).enabled) {
         heartbeatSchedule(this, config, source, heartbeatPermissions);
       }
-      ruleIds.set(source.name, rule.id as string);
       if (source.replicationTimeControl === true) {
         const region = backupRegionOf(source);
         const { provider, topic: regionalTopic } =
           region === plan.region ? { provider: undefined, topic } : this.inRegion(region);
-        replicationLatencyAlarm(this, config, source, rule.id as string, regionalTopic, provider);
+        replicationLatencyAlarm(this, config, source, regionalTopic, provider);
       }
     }
     if (inventoryEnabled(config)) {
@@ -154,7 +152,6 @@ export class PrimaryStack extends TerraformStack {
       regionalAlertTopicNames: new Map(
         [...this.regions.keys()].map((region) => [region, alertTopicName(plan.name, region)]),
       ),
-      ruleIds,
     });
   }
 

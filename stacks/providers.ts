@@ -20,9 +20,6 @@ export const DEFAULT_TAGS: Readonly<Record<string, string>> = {
 /** `s3-bastion-backup-us-west-2`, `s3-bastion-primary-us-east-1`: the stack name says which. */
 export const DEFAULT_WORKSPACE_PREFIX = 's3-bastion-';
 
-/** The default of earlier deployments, which doubled a word (`s3-bastion-backup-backup-us-west-2`). */
-export const LEGACY_WORKSPACE_PREFIX = 's3-bastion-backup-';
-
 /**
  * The stack's provider: aliased after the stack, pinned to its account so that Terraform refuses
  * to apply with another account's credentials, and assuming the deploy role if set. Every
@@ -33,26 +30,17 @@ export function accountProvider(
   config: BastionConfig,
   plan: StackPlan,
 ): AwsProvider {
-  const provider = pinnedProvider(stack, config, plan, plan.region);
+  const provider = regionalProvider(stack, config, plan, plan.region);
   Aspects.of(stack).add(new UseProvider(provider));
   return provider;
 }
 
 /**
- * A second provider of the stack's account in another region, for the few resources that AWS
- * requires there (replication metrics are published in the destination bucket's region). Only
- * resources that name it use it.
+ * A provider of the stack's account in `region`. In the stack's own region it is accountProvider's;
+ * in another, a second provider for the few resources that AWS requires there (replication metrics
+ * are published in the destination bucket's region), used only by resources that name it.
  */
 export function regionalProvider(
-  stack: TerraformStack,
-  config: BastionConfig,
-  plan: StackPlan,
-  region: string,
-): AwsProvider {
-  return pinnedProvider(stack, config, plan, region);
-}
-
-function pinnedProvider(
   stack: TerraformStack,
   config: BastionConfig,
   plan: StackPlan,

@@ -14,6 +14,9 @@ export const OVERRIDE_FILE = 'zz_offline_override.tf.json';
 export const PLACEHOLDER_ACCESS_KEY = 'AKIAIOSFODNN7EXAMPLE';
 export const PLACEHOLDER_SECRET_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 
+/** A top-level `provider "aws"` block of (terraform fmt'ed) cdk.tf, through its closing brace. */
+const AWS_PROVIDER_BLOCK = /^provider\s+"aws"\s*\{[\s\S]*?^\}/gm;
+
 interface StackJson {
   readonly provider?: Record<string, ReadonlyArray<Record<string, unknown>>>;
 }
@@ -28,7 +31,7 @@ export function awsProviderAliases(fileName: string, text: string): Array<string
     return blocks.map((b) => (typeof b.alias === 'string' ? b.alias : undefined));
   }
   const aliases: Array<string | undefined> = [];
-  for (const block of text.match(/^provider\s+"aws"\s*\{[\s\S]*?^\}/gm) ?? []) {
+  for (const block of text.match(AWS_PROVIDER_BLOCK) ?? []) {
     aliases.push(/^\s+alias\s*=\s*"([^"]+)"/m.exec(block)?.[1]);
   }
   return aliases;
@@ -56,7 +59,7 @@ export function withoutAssumeRole(fileName: string, text: string): string {
     }
     return `${JSON.stringify(json, null, 2)}\n`;
   }
-  return text.replace(/^provider\s+"aws"\s*\{[\s\S]*?^\}/gm, (block) =>
+  return text.replace(AWS_PROVIDER_BLOCK, (block) =>
     block.replace(
       new RegExp(`^([ \\t]+)(?:${CREDENTIAL_BLOCKS.join('|')})\\s*\\{[\\s\\S]*?^\\1\\}\\n`, 'gm'),
       '',
