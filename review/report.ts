@@ -154,7 +154,7 @@ export function residualRisks(review: Pick<Review, 'config'>): string[] {
     .join(', ');
   const lock = review.config.objectLock;
   return [
-    '1. **A primary-account admin can take over the replication role** (rewrite its trust and ' +
+    '**A primary-account admin can take over the replication role** (rewrite its trust and ' +
       'permissions, or delete and recreate it: `aws:PrincipalArn` matches by name). The bucket ' +
       'policy bounds what they then get, and the matrix proves it (row "replication role taken ' +
       'over"): `ReplicateObject`, `ReplicateDelete`, `ReplicateTags`, `ReplicateObjectAnnotation` ' +
@@ -165,22 +165,22 @@ export function residualRisks(review: Pick<Review, 'config'>): string[] {
       `**survive the retention window** (${windows}); after it the lifecycle rule removes them ` +
       'for good. That window is the time to notice (alarm on delete-marker and overwrite spikes) ' +
       'and restore.',
-    '2. **The same holds for the backfill role**: taken over, it can list the backup and create ' +
+    '**The same holds for the backfill role**: taken over, it can list the backup and create ' +
       "objects under keys that have no current version (If-None-Match '*'): storage cost and " +
       'clutter, never an overwrite, a delete or a read.',
-    '3. **The backup account itself is trusted.** The bucket policy restricts every principal ' +
+    '**The backup account itself is trusted.** The bucket policy restricts every principal ' +
       'outside it; an administrator of the backup account can still delete versions or change ' +
       'the bucket. That account must stay rarely touched, with few admins.' +
       (lock === undefined
         ? ' This config has no Object Lock: versions rest on versioning, the bucket policy and the account boundary.'
         : ` Object Lock ${lock.mode} with ${lock.days} days of default retention also protects every version.`),
-    '4. **Whether `s3:ReplicateObject` can replace an existing replica version** (same version ' +
+    '**Whether `s3:ReplicateObject` can replace an existing replica version** (same version ' +
       'id) is not documented; this review assumes, at worst, a new version.',
-    '5. **Actions AWS adds later** are denied without anyone updating a list: the bucket policy ' +
+    '**Actions AWS adds later** are denied without anyone updating a list: the bucket policy ' +
       'denies every S3 action outside the backup account but the replication and backfill ' +
       'allow-list (`NotAction`), and the matrix above evaluates every S3 action the packaged ' +
       'Service Authorization Reference knows.',
-    '6. **What the evaluator models**: identity policies, the bucket policy, same- and ' +
+    '**What the evaluator models**: identity policies, the bucket policy, same- and ' +
       'cross-account rules and condition operators. Not modelled here: SCPs and RCPs, permission ' +
       'boundaries, session policies, VPC endpoint policies, access points, S3 Block Public Access ' +
       '(all unused by this project or only tightening). KMS key policies are evaluated in the ' +
@@ -188,20 +188,20 @@ export function residualRisks(review: Pick<Review, 'config'>): string[] {
       'every request (the evaluator does not derive them).',
     // Conditional copy: https://www.amazonaws.cn/en/new/2025/amazon-s3-adds-conditional-write-functionality-to-copy-operations
     // The older note: https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes-enforce.html
-    '7. **CopyObject under the enforced If-None-Match**: S3 accepts `If-None-Match: *` on ' +
+    '**CopyObject under the enforced If-None-Match**: S3 accepts `If-None-Match: *` on ' +
       'CopyObject and evaluates `s3:if-none-match` for it (conditional copy, October 2025), so ' +
       "the backfill's server-side copies pass the bucket policy and never overwrite; the " +
       'multipart path (UploadPartCopy, then CompleteMultipartUpload with If-None-Match) does ' +
       "too. The User Guide's page on enforcing conditional writes still carries an older note " +
       '(CopyObject refused with 501). Should S3 answer that, the copy fails and the backfill ' +
       'reports the object as failed (exit 1): a failed backfill, never an overwrite.',
-    '8. **The AWS Organizations management account is trusted.** If the primary account is the ' +
+    '**The AWS Organizations management account is trusted.** If the primary account is the ' +
       'management account (or its admins are), it can assume `OrganizationAccountAccessRole` in ' +
       'the backup account, attach SCPs and RCPs to it, deploy into it through StackSets, or close ' +
       'it; SCPs never restrict the management account. Keep both accounts out of the management ' +
       'account, delete or restrict `OrganizationAccountAccessRole` in the backup account, and ' +
       'see docs/backup-integrity.md.',
-    '9. **What a replica may carry is pinned only where AWS offers a condition key.** The bucket ' +
+    '**What a replica may carry is pinned only where AWS offers a condition key.** The bucket ' +
       'policy refuses SSE-C, KMS keys outside the backup account, Object Lock headers and archive ' +
       'classes on backfill writes, and SSE-C and foreign keys on replication writes (rows ' +
       '`[sse-c]`, `[sse-kms-foreign-key]`, ...). AWS lists no storage-class key for ' +
@@ -212,7 +212,7 @@ export function residualRisks(review: Pick<Review, 'config'>): string[] {
         : 'The replica retention cap (`DenyRetentionBeyondCap`) follows the S3 user guide; the ' +
           'evaluator cannot model it for `s3:ReplicateObject`, a live account proves it.'),
     ...sseS3ReplicasRisk(review.config),
-  ];
+  ].map((risk, i) => `${i + 1}. ${risk}`);
 }
 
 /**
@@ -225,7 +225,7 @@ function sseS3ReplicasRisk(config: BastionConfig): string[] {
   const sseS3 = config.sourceBuckets.filter((b) => b.sourceKmsKeyArn === undefined);
   if (sseS3.length === 0) return [];
   return [
-    '10. **SSE-KMS backups do not cover the replicas of SSE-S3 sources** ' +
+    '**SSE-KMS backups do not cover the replicas of SSE-S3 sources** ' +
       `(${sseS3.map((b) => `\`${b.name}\``).join(', ')}): a replica keeps its source's ` +
       "encryption type and S3 does not apply the backup bucket's default key to it, so reading " +
       "those replicas needs a bucket grant only. The backfill's copies and the replicas of " +
